@@ -13,7 +13,15 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    WithJsonSchema,
+    model_validator,
+)
 
 SCHEMA_PATH = Path(__file__).with_name("model_config.schema.json")
 
@@ -25,12 +33,22 @@ def _decimal_to_json(value: Decimal) -> float | str:
     return as_float if Decimal(repr(as_float)) == value else str(value)
 
 
+def _number_to_decimal(value: object) -> Decimal:
+    # Only JSON numbers: a string or a boolean in a cost field is a broken edit, not a price.
+    if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
+        raise ValueError("must be a number (USD per token) or null")
+    return Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+
+
 TokenRate = Annotated[
     Decimal,
+    BeforeValidator(_number_to_decimal),
     Field(ge=0, allow_inf_nan=False),
     PlainSerializer(_decimal_to_json, when_used="json"),
+    WithJsonSchema({"type": "number", "minimum": 0}),
 ]
 TokenCount = Annotated[int, Field(gt=0, strict=True)]
+CharsPerToken = Annotated[float, Field(gt=0, strict=True, allow_inf_nan=False)]
 
 
 class _Strict(BaseModel):
@@ -42,21 +60,21 @@ class TiktokenStrategy(_Strict):
     """Count exactly with a tiktoken encoding."""
     encoding: Literal["o200k_base", "cl100k_base", "p50k_base", "r50k_base"]
     """tiktoken encoding name."""
-    chatml: bool = True
+    chatml: Annotated[bool, Field(strict=True)] = True
     """Add the ChatML per-message overhead (3 per message, 1 per name, 3 to prime the reply)."""
 
 
 class RoughCharCountStrategy(_Strict):
     type: Literal["rough_char_count"] = "rough_char_count"
     """Estimate as ceil(characters / chars_per_token)."""
-    chars_per_token: Annotated[float, Field(gt=0, allow_inf_nan=False)]
+    chars_per_token: CharsPerToken
     """Average characters per token for this model family."""
 
 
 class ProviderApiStrategy(_Strict):
     type: Literal["provider_api"] = "provider_api"
     """Ask the vendor's count-tokens endpoint; fall back to the ratio when it cannot answer."""
-    fallback_chars_per_token: Annotated[float, Field(gt=0, allow_inf_nan=False)]
+    fallback_chars_per_token: CharsPerToken
     """Characters per token used when the vendor endpoint is unavailable."""
 
 
@@ -107,6 +125,15 @@ class ModelConfig(BaseModel):
     """The vendor's limit on output tokens per request."""
     tokenization_strategy: TokenizationStrategy = Field(default_factory=NoTokenization)
     """How to count this model's tokens."""
+
+    @model_validator(mode="after")
+    def _cap_within_provider_max(self) -> ModelConfig:
+        cap, limit = self.hard_cap_output_tokens, self.provider_max_output_tokens
+        if cap is not None and limit is not None and cap > limit:
+            raise ValueError(
+                f"hard_cap_output_tokens ({cap}) must not exceed provider_max_output_tokens ({limit})"
+            )
+        return self
 
     def to_json(self) -> dict[str, Any]:
         """The JSON object written to the database (every known field present, null when unknown)."""

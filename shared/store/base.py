@@ -1,0 +1,123 @@
+"""The catalog store: every operation is one call of a SQL function (sql/), whichever back end.
+
+A back end only says how to call a function by name with named arguments (`_rpc`); the direct
+Postgres store and the Supabase (PostgREST RPC) store share everything else.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Sequence
+from typing import Any, NamedTuple
+from uuid import UUID
+
+from shared.catalog import ApplyResult, CatalogEntry
+from shared.model_config import ModelConfig
+
+
+class JsonArg(NamedTuple):
+    """An argument the SQL function takes as jsonb (as opposed to text, text[], uuid, ...)."""
+
+    value: Any
+
+
+class CatalogStore(ABC):
+    @abstractmethod
+    async def _rpc(self, function: str, args: dict[str, Any]) -> Any:
+        """Calls `public.<function>(<name> => <value>, ...)` and returns its JSON result."""
+
+    async def close(self) -> None:  # noqa: B027 - back ends without resources need nothing
+        pass
+
+    async def apply_provider_models(
+        self,
+        provider: str,
+        entries: Sequence[CatalogEntry],
+        *,
+        run_id: UUID | None = None,
+        dry_run: bool = False,
+        force: bool = False,
+        max_deactivate_share: float = 0.5,
+    ) -> ApplyResult:
+        result = await self._rpc(
+            "sync_apply_provider_models",
+            {
+                "p_provider": provider,
+                "p_models": JsonArg([entry.to_json() for entry in entries]),
+                "p_run_id": str(run_id) if run_id else None,
+                "p_dry_run": dry_run,
+                "p_force": force,
+                "p_max_deactivate_share": max_deactivate_share,
+            },
+        )
+        return ApplyResult.model_validate(result)
+
+    async def start_run(
+        self,
+        trigger: str,
+        *,
+        requested_by: str | None = None,
+        providers: Sequence[str] | None = None,
+        dry_run: bool = False,
+        force: bool = False,
+        run_id: UUID | None = None,
+    ) -> UUID:
+        result = await self._rpc(
+            "sync_start_run",
+            {
+                "p_trigger": trigger,
+                "p_requested_by": requested_by,
+                "p_providers": list(providers) if providers is not None else None,
+                "p_dry_run": dry_run,
+                "p_force": force,
+                "p_run_id": str(run_id) if run_id else None,
+            },
+        )
+        return UUID(str(result))
+
+    async def queue_run(
+        self,
+        trigger: str,
+        *,
+        requested_by: str | None = None,
+        providers: Sequence[str] | None = None,
+        force: bool = False,
+    ) -> UUID:
+        result = await self._rpc(
+            "sync_queue_run",
+            {
+                "p_trigger": trigger,
+                "p_requested_by": requested_by,
+                "p_providers": list(providers) if providers is not None else None,
+                "p_force": force,
+            },
+        )
+        return UUID(str(result))
+
+    async def finish_run(
+        self, run_id: UUID, results: Sequence[dict[str, Any]], error: str | None = None
+    ) -> dict[str, Any]:
+        row: dict[str, Any] = await self._rpc(
+            "sync_finish_run",
+            {"p_run_id": str(run_id), "p_results": JsonArg(list(results)), "p_error": error},
+        )
+        return row
+
+    async def status(self, max_age_days: int = 30) -> dict[str, Any]:
+        status: dict[str, Any] = await self._rpc("sync_status", {"p_max_age_days": max_age_days})
+        return status
+
+    async def reset_override(
+        self, provider: str, api_identifier: str, field: str | None = None
+    ) -> dict[str, Any]:
+        config: dict[str, Any] = await self._rpc(
+            "sync_reset_override",
+            {"p_provider": provider, "p_api_identifier": api_identifier, "p_field": field},
+        )
+        return config
+
+    async def get_model_config(self, provider: str, api_identifier: str) -> ModelConfig | None:
+        row = await self._rpc(
+            "sync_get_model_config", {"p_provider": provider, "p_api_identifier": api_identifier}
+        )
+        return ModelConfig.model_validate(row["config"]) if row else None

@@ -1,0 +1,155 @@
+-- Start, queue and finish runs; the status a caller sees (last run, needs_sync).
+
+create or replace function public.sync_start_run(
+  p_trigger text,
+  p_requested_by text default null,
+  p_providers text[] default null,
+  p_dry_run boolean default false,
+  p_force boolean default false,
+  p_run_id uuid default null
+)
+returns uuid
+language plpgsql
+security invoker
+set search_path = ''
+as $$
+declare
+  run uuid;
+begin
+  if p_run_id is null then
+    insert into public.ai_sync_runs (trigger, requested_by, status, providers, dry_run, force, started_at)
+    values (p_trigger, p_requested_by, 'running', p_providers, p_dry_run, p_force, now())
+    returning id into run;
+    return run;
+  end if;
+  -- claim a queued run (queued by pg_cron or another caller): exactly one claimer wins
+  update public.ai_sync_runs
+     set status = 'running', started_at = now(), claimed_by = coalesce(p_requested_by, claimed_by)
+   where id = p_run_id and status = 'queued'
+  returning id into run;
+  if run is null then
+    if exists (select 1 from public.ai_sync_runs where id = p_run_id) then
+      raise exception 'already running: run % is not queued any more', p_run_id
+        using errcode = 'lock_not_available';
+    end if;
+    raise exception 'run % does not exist', p_run_id using errcode = 'no_data_found';
+  end if;
+  return run;
+end
+$$;
+
+create or replace function public.sync_queue_run(
+  p_trigger text,
+  p_requested_by text default null,
+  p_providers text[] default null,
+  p_force boolean default false
+)
+returns uuid
+language plpgsql
+security invoker
+set search_path = ''
+as $$
+declare
+  run uuid;
+begin
+  insert into public.ai_sync_runs (trigger, requested_by, status, providers, force)
+  values (p_trigger, p_requested_by, 'queued', p_providers, p_force)
+  returning id into run;
+  perform pg_notify('ai_sync_runs', run::text);
+  return run;
+end
+$$;
+
+create or replace function public.sync_finish_run(
+  p_run_id uuid,
+  p_results jsonb,
+  p_error text default null
+)
+returns jsonb
+language plpgsql
+security invoker
+set search_path = ''
+as $$
+declare
+  failed int;
+  counted int;
+  row_json jsonb;
+begin
+  if jsonb_typeof(p_results) is distinct from 'array' then
+    raise exception 'results must be a JSON array' using errcode = 'invalid_parameter_value';
+  end if;
+  select count(*) filter (where r ->> 'status' in ('failed', 'already_running')),
+         count(*) filter (where r ->> 'status' <> 'skipped')
+    into failed, counted
+    from jsonb_array_elements(p_results) r;
+
+  update public.ai_sync_runs
+     set status = case
+                    when p_error is not null or (counted > 0 and failed = counted) then 'failed'
+                    when failed > 0 then 'partial'
+                    else 'succeeded'
+                  end,
+         finished_at = now(),
+         results = p_results,
+         error = p_error,
+         totals = (
+           select jsonb_object_agg(f, (select coalesce(sum((r ->> f)::int), 0)
+                                         from jsonb_array_elements(p_results) r))
+           from unnest(array['inserted', 'updated', 'unchanged', 'deactivated', 'reactivated',
+                             'overrides_kept', 'caps_clamped']) f),
+         new_model_ids = (
+           select coalesce(array_agg((r ->> 'provider') || '/' || id), '{}')
+           from jsonb_array_elements(p_results) r,
+                jsonb_array_elements_text(coalesce(r -> 'new_model_ids', '[]'::jsonb)) id)
+   where id = p_run_id and status = 'running'
+  returning to_jsonb(ai_sync_runs.*) into row_json;
+  if row_json is null then
+    raise exception 'run % is not running', p_run_id using errcode = 'no_data_found';
+  end if;
+  return row_json;
+end
+$$;
+
+create or replace function public.sync_status(p_max_age_days integer default 30)
+returns jsonb
+language sql
+stable
+security invoker
+set search_path = ''
+as $$
+  with last_run as (
+    select * from public.ai_sync_runs
+     where finished_at is not null and not dry_run
+     order by finished_at desc limit 1
+  ),
+  last_success as (
+    select max(finished_at) as at from public.ai_sync_runs
+     where status in ('succeeded', 'partial') and not dry_run
+  )
+  select jsonb_build_object(
+    'last_run', (select to_jsonb(l) - 'results' from last_run l),
+    'last_success_at', (select at from last_success),
+    'running', (select count(*) from public.ai_sync_runs where status = 'running'),
+    'queued', (select count(*) from public.ai_sync_runs where status = 'queued'),
+    'needs_sync', coalesce((select at from last_success)
+                           < now() - make_interval(days => p_max_age_days), true),
+    'max_age_days', p_max_age_days)
+$$;
+
+create or replace view public.ai_sync_status
+with (security_invoker = true) as
+select public.sync_status() as status;
+
+revoke execute on function public.sync_start_run(text, text, text[], boolean, boolean, uuid)
+  from public, anon, authenticated;
+revoke execute on function public.sync_queue_run(text, text, text[], boolean)
+  from public, anon, authenticated;
+revoke execute on function public.sync_finish_run(uuid, jsonb, text) from public, anon, authenticated;
+revoke execute on function public.sync_status(integer) from public, anon, authenticated;
+grant execute on function public.sync_start_run(text, text, text[], boolean, boolean, uuid)
+  to service_role;
+grant execute on function public.sync_queue_run(text, text, text[], boolean) to service_role;
+grant execute on function public.sync_finish_run(uuid, jsonb, text) to service_role;
+grant execute on function public.sync_status(integer) to service_role;
+revoke all on public.ai_sync_status from public, anon, authenticated;
+grant select on public.ai_sync_status to service_role;

@@ -1,0 +1,59 @@
+"""Shared fixtures: a fresh, migrated database per test on the machine's running Postgres."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import psycopg
+import pytest
+from pytest_postgresql import factories
+
+from shared.migrations import migrate
+from shared.store.postgres import PostgresStore
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+SQL_DIR = REPO_ROOT / "sql"
+PG_HOST = os.environ.get("TEST_PG_HOST", "127.0.0.1")
+PG_PORT = int(os.environ.get("TEST_PG_PORT", "5432"))
+PG_USER = os.environ.get("TEST_PG_USER", "postgres")
+
+
+def conninfo(host: str, port: int | str, user: str, dbname: str, password: str | None) -> str:
+    auth = f"{user}:{password}" if password else user
+    return f"postgresql://{auth}@{host}:{port}/{dbname}"
+
+
+def load_migrations(
+    host: str, port: int, user: str, dbname: str, password: str | None, **_: object
+) -> None:
+    migrate(conninfo(host, port, user, dbname, password), SQL_DIR)
+
+
+postgresql_noproc = factories.postgresql_noproc(
+    host=PG_HOST, port=PG_PORT, user=PG_USER, dbname="sync_ai_models_test", load=[load_migrations]
+)
+postgresql = factories.postgresql("postgresql_noproc")
+
+
+@pytest.fixture
+def db_url(postgresql: psycopg.Connection) -> str:
+    info = postgresql.info
+    return conninfo(info.host, info.port, info.user, info.dbname, info.password)
+
+
+@pytest.fixture
+def db(postgresql: psycopg.Connection) -> psycopg.Connection:
+    """A superuser connection in autocommit, for arranging and inspecting rows."""
+    postgresql.autocommit = True
+    return postgresql
+
+
+@pytest.fixture
+async def store(db_url: str) -> AsyncIterator[PostgresStore]:
+    opened = await PostgresStore(db_url).open()
+    try:
+        yield opened
+    finally:
+        await opened.close()
