@@ -1,0 +1,89 @@
+"""One vendor's list, turned into catalog entries with their default configs."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping
+
+import httpx
+from pydantic import BaseModel, ConfigDict
+
+from shared.ai_service._http import RetryPolicy
+from shared.ai_service.errors import ProviderError
+from shared.ai_service.registry import PROVIDERS
+from shared.ai_service.types import VendorModel
+from shared.catalog import CatalogEntry
+from shared.default_config import build_default_config
+
+
+class ProviderCatalog(BaseModel):
+    """What one vendor listed. Non-chat models are included with their kind (the database
+    treats only kind='chat' as chat models); `filtered_non_chat` counts them."""
+
+    model_config = ConfigDict(frozen=True)
+
+    provider: str
+    entries: list[CatalogEntry]
+    skipped_malformed: int = 0
+    filtered_non_chat: int = 0
+    fetch_seconds: float = 0.0
+    requests: int = 0
+
+
+def to_entry(model: VendorModel, env: Mapping[str, str]) -> CatalogEntry:
+    config, sources = build_default_config(model.provider, model, env=env)
+    return CatalogEntry(
+        api_identifier=model.id,
+        name=model.name,
+        description=model.description,
+        kind=model.kind,
+        config=config,
+        config_sources=sources,
+        raw=model.raw,
+    )
+
+
+async def list_vendor_models(
+    provider: str,
+    client: httpx.AsyncClient,
+    env: Mapping[str, str],
+    *,
+    policy: RetryPolicy | None = None,
+) -> tuple[list[VendorModel], int, int]:
+    """(models, skipped malformed, requests sent); raises ProviderError."""
+    adapter_cls = PROVIDERS.get(provider)
+    if adapter_cls is None:
+        raise ProviderError(provider, f"unknown provider {provider!r}")
+    adapter = adapter_cls.from_env(client, env, policy=policy)
+    result = await adapter.list_models()
+    return result.models, result.skipped_malformed, adapter.http.requests_sent
+
+
+async def fetch_catalog(
+    provider: str,
+    client: httpx.AsyncClient,
+    env: Mapping[str, str],
+    *,
+    policy: RetryPolicy | None = None,
+) -> ProviderCatalog:
+    """List one vendor's models over `client` and build each default config.
+
+    Raises ProviderNotConfigured without a key, ProviderError for any other failure (then
+    nothing should be written for this vendor)."""
+    started = time.perf_counter()
+    models, skipped, requests = await list_vendor_models(provider, client, env, policy=policy)
+    seen: set[str] = set()
+    entries: list[CatalogEntry] = []
+    for model in models:
+        if model.id in seen:  # a vendor listing one id twice: keep the first
+            continue
+        seen.add(model.id)
+        entries.append(to_entry(model, env))
+    return ProviderCatalog(
+        provider=provider,
+        entries=entries,
+        skipped_malformed=skipped,
+        filtered_non_chat=sum(1 for e in entries if e.kind != "chat"),
+        fetch_seconds=time.perf_counter() - started,
+        requests=requests,
+    )

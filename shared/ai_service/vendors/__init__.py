@@ -1,0 +1,1 @@
+"""One module per vendor; each holds only what is its own."""

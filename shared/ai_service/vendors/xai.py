@@ -1,0 +1,54 @@
+"""xAI: `/language-models` has prices (US cents per 100M tokens) and modalities for chat and
+image-understanding models; `/models` adds the rest (image and video generation)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from shared.ai_service._parse import envelope_list, str_list
+from shared.ai_service.kind_rules import XAI_RULES, kind_by_id
+from shared.ai_service.openai_compat import OpenAICompatAdapter
+from shared.ai_service.types import Capabilities, VendorPrices
+from shared.ai_service.units import xai_per_token
+from shared.catalog import ModelKind
+
+_RICH = "_language_model"
+
+
+def xai_prices(entry: dict[str, Any]) -> VendorPrices | None:
+    prices = VendorPrices(
+        input=xai_per_token(entry.get("prompt_text_token_price")),
+        output=xai_per_token(entry.get("completion_text_token_price")),
+        cache_read=xai_per_token(entry.get("cached_prompt_text_token_price")),
+    )
+    return prices if prices.input is not None and prices.output is not None else None
+
+
+class XAIAdapter(OpenAICompatAdapter):
+    provider = "xai"
+    default_base_url = "https://api.x.ai/v1"
+    kind_rules = XAI_RULES
+
+    async def fetch_entries(self) -> list[Any]:
+        rich = envelope_list(self.provider, await self.http.get_json("/language-models"), "models")
+        plain = envelope_list(self.provider, await self.http.get_json("/models"), "data")
+        seen = {e.get("id") for e in rich if isinstance(e, dict)}
+        tagged = [{**e, _RICH: True} if isinstance(e, dict) else e for e in rich]
+        return tagged + [e for e in plain if not (isinstance(e, dict) and e.get("id") in seen)]
+
+    def kind_of(self, model_id: str, entry: dict[str, Any]) -> ModelKind:
+        if entry.get(_RICH):
+            outputs = str_list(entry.get("output_modalities"))
+            return "image" if "image" in outputs and "text" not in outputs else "chat"
+        return kind_by_id(self.kind_rules, model_id, "chat")
+
+    def extra_fields(self, model_id: str, entry: dict[str, Any]) -> dict[str, Any]:
+        if not entry.pop(_RICH, False):
+            return {}
+        inputs = str_list(entry.get("input_modalities"))
+        return {
+            "prices": xai_prices(entry),
+            "aliases": tuple(str_list(entry.get("aliases"))),
+            "capabilities": Capabilities(vision=("image" in inputs) if inputs else None),
+            "raw": entry,
+        }
