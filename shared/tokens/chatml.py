@@ -1,0 +1,153 @@
+"""Exact tiktoken counts of a chat, with OpenAI's ChatML framing and a per-message cache.
+
+The rule is the one in OpenAI's cookbook ("How to count tokens with tiktoken"): every message costs
+3 tokens of framing plus the tokens of its role, content and name, a name costs 1 more, and 3
+tokens prime the reply. gpt-3.5-turbo-0301 is the documented exception: 4 per message, and a name
+replaces the role (-1). A system prompt given apart from the messages is a first system message.
+
+Per-message counts are additive, so each is cached, keyed by (encoding, role, content, name):
+counting a conversation again after one more turn encodes only the new messages and stays exact.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+
+import tiktoken
+
+from shared.tokens.chat import ChatMessage, ChatRequest
+from shared.tokens.encodings import get_encoding
+from shared.tokens.tool_rendering import SHARED_SYSTEM_DISCOUNT, TOOLS_OVERHEAD, render_tools
+
+TOKENS_PER_MESSAGE = 3
+TOKENS_PER_NAME = 1
+REPLY_PRIMER = 3
+
+_FRAMING_EXCEPTIONS: dict[str, tuple[int, int]] = {
+    # model id -> (tokens per message, tokens per name)
+    "gpt-3.5-turbo-0301": (4, -1),
+}
+
+
+class MessageTokenCache:
+    """A bounded LRU of the token counts of messages' role + content + name.
+
+    Bounded both in entries and in the characters of the keys it keeps alive. Thread-safe:
+    async callers count in worker threads.
+    """
+
+    def __init__(self, max_entries: int = 65_536, max_chars: int = 64_000_000) -> None:
+        self.max_entries = max_entries
+        self.max_chars = max_chars
+        self._counts: OrderedDict[tuple[str, ChatMessage], int] = OrderedDict()
+        self._chars = 0
+        self._lock = threading.Lock()
+        self.hits = 0
+        self.misses = 0
+
+    def __len__(self) -> int:
+        return len(self._counts)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._counts.clear()
+            self._chars = 0
+
+    def count(self, encoding: tiktoken.Encoding, message: ChatMessage) -> int:
+        key = (encoding.name, message)
+        with self._lock:
+            tokens = self._counts.get(key)
+            if tokens is not None:
+                self._counts.move_to_end(key)
+                self.hits += 1
+                return tokens
+        tokens = _encode_len(encoding, message.role) + _encode_len(encoding, message.content)
+        if message.name:
+            tokens += _encode_len(encoding, message.name)
+        self._store(key, tokens)
+        return tokens
+
+    def _store(self, key: tuple[str, ChatMessage], tokens: int) -> None:
+        size = _chars(key[1])
+        with self._lock:
+            self.misses += 1
+            if size > self.max_chars or key in self._counts:
+                return
+            self._counts[key] = tokens
+            self._chars += size
+            while len(self._counts) > self.max_entries or self._chars > self.max_chars:
+                (_, evicted), _ = self._counts.popitem(last=False)
+                self._chars -= _chars(evicted)
+
+
+DEFAULT_CACHE = MessageTokenCache()
+
+
+def count_chat(
+    request: ChatRequest,
+    encoding_name: str,
+    *,
+    chatml: bool = True,
+    model_id: str = "",
+    cache: MessageTokenCache = DEFAULT_CACHE,
+) -> int:
+    """Exact input tokens of `request` under `encoding_name`.
+
+    With `chatml=False` only the text is counted (contents, names, system prompt and the rendered
+    tools), with no framing. Tool definitions: see `tool_rendering` for how exact they are.
+    """
+    encoding = get_encoding(encoding_name)
+    messages = request.messages
+    if request.system:
+        messages = (ChatMessage("system", request.system), *messages)
+    if not chatml:
+        return _count_plain(request, messages, encoding, cache)
+    has_system = any(m.role == "system" for m in messages)
+    if request.tools and has_system:
+        messages = _pad_first_system(messages)
+    per_message, per_name = _FRAMING_EXCEPTIONS.get(model_id, (TOKENS_PER_MESSAGE, TOKENS_PER_NAME))
+    total = REPLY_PRIMER
+    count = cache.count
+    for message in messages:
+        total += count(encoding, message) + per_message
+        if message.name:
+            total += per_name
+    if request.tools:
+        total += _encode_len(encoding, render_tools(request.tools)) + TOOLS_OVERHEAD
+        if has_system:
+            total -= SHARED_SYSTEM_DISCOUNT
+    return total
+
+
+def _count_plain(
+    request: ChatRequest,
+    messages: tuple[ChatMessage, ...],
+    encoding: tiktoken.Encoding,
+    cache: MessageTokenCache,
+) -> int:
+    # An empty role encodes to no tokens, so the cache serves plain text too.
+    total = sum(cache.count(encoding, ChatMessage("", m.content, m.name)) for m in messages)
+    if request.tools:
+        total += _encode_len(encoding, render_tools(request.tools))
+    return total
+
+
+def _pad_first_system(messages: tuple[ChatMessage, ...]) -> tuple[ChatMessage, ...]:
+    # With tool definitions present, OpenAI renders the first system message with a trailing
+    # newline (found by hmarr/openai-chat-tokens against the API; litellm does not do this).
+    for i, message in enumerate(messages):
+        if message.role == "system":
+            padded = message._replace(content=message.content + "\n")
+            return (*messages[:i], padded, *messages[i + 1 :])
+    return messages
+
+
+def _encode_len(encoding: tiktoken.Encoding, text: str) -> int:
+    # Ordinary encoding: text such as "<|endoftext|>" in content is counted as plain text (chat
+    # content cannot inject special tokens).
+    return len(encoding.encode_ordinary(text)) if text else 0
+
+
+def _chars(message: ChatMessage) -> int:
+    return len(message.role) + len(message.content) + len(message.name or "")
