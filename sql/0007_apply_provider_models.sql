@@ -174,8 +174,8 @@ begin
        sync_baseline, config_sources, raw_entry, first_seen_at, last_seen_at, last_run_id)
     select p_provider, api_identifier, name, description, kind, true,
            -- on by default only when the model is priced
-           jsonb_typeof(config -> 'input_token_cost_rate') = 'number'
-             and jsonb_typeof(config -> 'output_token_cost_rate') = 'number',
+           coalesce(jsonb_typeof(config -> 'input_token_cost_rate') = 'number'
+                    and jsonb_typeof(config -> 'output_token_cost_rate') = 'number', false),
            merged_config, config, config_sources, raw_entry, now(), now(), p_run_id
     from sync_plan where id is null;
 
