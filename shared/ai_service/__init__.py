@@ -27,7 +27,7 @@ Policies
 from __future__ import annotations
 
 from shared.ai_service._http import RetryPolicy
-from shared.ai_service.catalog import ProviderCatalog, fetch_catalog, list_vendor_models
+from shared.ai_service.catalog import ProviderCatalog, fetch_catalog, list_vendor_models, parse_page
 from shared.ai_service.errors import (
     ProviderAuthError,
     ProviderError,
@@ -55,4 +55,5 @@ __all__ = [
     "enabled_providers",
     "fetch_catalog",
     "list_vendor_models",
+    "parse_page",
 ]

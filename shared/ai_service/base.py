@@ -10,7 +10,7 @@ import httpx
 from pydantic import ValidationError
 
 from shared.ai_service._http import RetryPolicy, VendorHTTP
-from shared.ai_service._parse import MalformedEntry
+from shared.ai_service._parse import MalformedEntry, envelope_list
 from shared.ai_service.errors import ProviderNotConfigured
 from shared.ai_service.types import VendorModel
 
@@ -39,8 +39,16 @@ class ProviderAdapter:
     enable_flag: ClassVar[str | None] = None
     """For vendors that need no key: the variable that switches them on."""
 
-    def __init__(self, http: VendorHTTP) -> None:
-        self.http = http
+    page_key: ClassVar[str | None] = "data"
+    """Where a page body keeps its entries (None: the body is the list)."""
+
+    def __init__(self, http: VendorHTTP | None = None) -> None:
+        self._http = http
+
+    @property
+    def http(self) -> VendorHTTP:
+        assert self._http is not None, "adapter built without a client (parse-only)"
+        return self._http
 
     # --- configuration -------------------------------------------------------------------------
 
@@ -98,6 +106,9 @@ class ProviderAdapter:
 
     # --- listing -------------------------------------------------------------------------------
 
+    def page_entries(self, body: Any) -> list[Any]:
+        return envelope_list(self.provider, body, self.page_key)
+
     async def fetch_entries(self) -> list[Any]:
         raise NotImplementedError
 
@@ -105,8 +116,11 @@ class ProviderAdapter:
         raise NotImplementedError
 
     async def list_models(self) -> ListResult:
+        return self.parse_entries(await self.fetch_entries())
+
+    def parse_entries(self, entries: list[Any]) -> ListResult:
         result = ListResult()
-        for entry in await self.fetch_entries():
+        for entry in entries:
             try:
                 if not isinstance(entry, dict):
                     raise MalformedEntry("entry is not an object")

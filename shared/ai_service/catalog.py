@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Mapping
+from typing import Any
 
 import httpx
 from pydantic import BaseModel, ConfigDict
@@ -41,6 +42,13 @@ def to_entry(model: VendorModel, env: Mapping[str, str]) -> CatalogEntry:
         config_sources=sources,
         raw=model.raw,
     )
+
+
+def parse_page(provider: str, body: Any) -> tuple[list[VendorModel], int]:
+    """Parse one recorded page body without HTTP: (models, skipped malformed)."""
+    adapter = PROVIDERS[provider]()
+    result = adapter.parse_entries(adapter.page_entries(body))
+    return result.models, result.skipped_malformed
 
 
 async def list_vendor_models(

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, ClassVar
 
-from shared.ai_service._parse import envelope_list, opt_str, require_str, unix_time
+from shared.ai_service._parse import opt_str, require_str, unix_time
 from shared.ai_service.base import ProviderAdapter
 from shared.ai_service.kind_rules import KindRule, kind_by_id
 from shared.ai_service.types import VendorModel
@@ -18,13 +18,12 @@ from shared.catalog import ModelKind
 
 class OpenAICompatAdapter(ProviderAdapter):
     models_path: ClassVar[str] = "/models"
-    envelope_key: ClassVar[str | None] = "data"
     kind_rules: ClassVar[Sequence[KindRule]] = ()
     default_kind: ClassVar[ModelKind] = "chat"
 
     async def fetch_entries(self) -> list[Any]:
         payload = await self.http.get_json(self.models_path)
-        return envelope_list(self.provider, payload, self.envelope_key)
+        return self.page_entries(payload)
 
     def kind_of(self, model_id: str, entry: dict[str, Any]) -> ModelKind:
         return kind_by_id(self.kind_rules, model_id, self.default_kind)

@@ -34,6 +34,7 @@ def _supported(caps: dict[str, Any], key: str) -> bool | None:
 class AnthropicAdapter(ProviderAdapter):
     provider = "anthropic"
     default_base_url = "https://api.anthropic.com/v1"
+    page_key = "data"
 
     @classmethod
     def auth_headers(cls, key: str | None) -> dict[str, str]:

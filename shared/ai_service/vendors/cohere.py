@@ -29,6 +29,7 @@ def cohere_kind(model_id: str, endpoints: list[str]) -> ModelKind:
 class CohereAdapter(ProviderAdapter):
     provider = "cohere"
     default_base_url = "https://api.cohere.com/v1"
+    page_key = "models"
 
     async def fetch_entries(self) -> list[Any]:
         entries: list[Any] = []

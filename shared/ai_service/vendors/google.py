@@ -35,6 +35,7 @@ def gemini_kind(model_id: str, methods: list[str]) -> ModelKind:
 class GoogleAdapter(ProviderAdapter):
     provider = "google"
     default_base_url = "https://generativelanguage.googleapis.com/v1beta"
+    page_key = "models"
     key_names = ("GOOGLE_API_KEY", "GEMINI_API_KEY")
 
     @classmethod

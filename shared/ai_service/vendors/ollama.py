@@ -45,6 +45,7 @@ def ollama_kind(name: str, family: str | None, capabilities: list[str]) -> Model
 class OllamaAdapter(ProviderAdapter):
     provider = "ollama"
     default_base_url = "http://localhost:11434"
+    page_key = "models"
     key_required = False
     enable_flag = "OLLAMA_ENABLED"
 

@@ -37,7 +37,7 @@ def together_prices(pricing: Any) -> VendorPrices | None:
 class TogetherAdapter(OpenAICompatAdapter):
     provider = "together"
     default_base_url = "https://api.together.xyz/v1"
-    envelope_key = None
+    page_key = None
 
     def kind_of(self, model_id: str, entry: dict[str, Any]) -> ModelKind:
         kind = entry.get("type")

@@ -28,12 +28,19 @@ class XAIAdapter(OpenAICompatAdapter):
     provider = "xai"
     default_base_url = "https://api.x.ai/v1"
     kind_rules = XAI_RULES
+    page_key = "models"
+
+    def page_entries(self, body: Any) -> list[Any]:
+        """A `/language-models` page (`models`) is tagged rich; a `/models` page is plain."""
+        if isinstance(body, dict) and "data" in body and "models" not in body:
+            return envelope_list(self.provider, body, "data")
+        rich = envelope_list(self.provider, body, "models")
+        return [{**e, _RICH: True} if isinstance(e, dict) else e for e in rich]
 
     async def fetch_entries(self) -> list[Any]:
-        rich = envelope_list(self.provider, await self.http.get_json("/language-models"), "models")
+        tagged = self.page_entries(await self.http.get_json("/language-models"))
         plain = envelope_list(self.provider, await self.http.get_json("/models"), "data")
-        seen = {e.get("id") for e in rich if isinstance(e, dict)}
-        tagged = [{**e, _RICH: True} if isinstance(e, dict) else e for e in rich]
+        seen = {e.get("id") for e in tagged if isinstance(e, dict)}
         return tagged + [e for e in plain if not (isinstance(e, dict) and e.get("id") in seen)]
 
     def kind_of(self, model_id: str, entry: dict[str, Any]) -> ModelKind:
