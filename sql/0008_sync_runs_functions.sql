@@ -98,10 +98,10 @@ begin
            from unnest(array['inserted', 'updated', 'unchanged', 'deactivated', 'reactivated',
                              'overrides_kept', 'caps_clamped']) f),
          new_model_ids = (
-           select coalesce(array_agg((r ->> 'provider') || '/' || id), '{}')
+           select coalesce(array_agg((r ->> 'provider') || '/' || new_id.value), '{}')
            from jsonb_array_elements(p_results) r,
-                jsonb_array_elements_text(coalesce(r -> 'new_model_ids', '[]'::jsonb)) id)
-   where id = p_run_id and status = 'running'
+                jsonb_array_elements_text(coalesce(r -> 'new_model_ids', '[]'::jsonb)) new_id)
+   where ai_sync_runs.id = p_run_id and ai_sync_runs.status = 'running'
   returning to_jsonb(ai_sync_runs.*) into row_json;
   if row_json is null then
     raise exception 'run % is not running', p_run_id using errcode = 'no_data_found';
