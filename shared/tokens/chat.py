@@ -91,7 +91,9 @@ def parse_tool(raw: object, index: int = 0) -> ToolDefinition:
     description = spec.get("description")
     if description is not None and not isinstance(description, str):
         raise ChatRequestError(f"tools[{index}].description must be a string")
-    parameters = spec.get("parameters", spec.get("input_schema")) or {}
+    parameters = spec.get("parameters", spec.get("input_schema"))
+    if parameters is None:
+        parameters = {}
     if not isinstance(parameters, Mapping):
         raise ChatRequestError(f"tools[{index}].parameters must be an object")
     return ToolDefinition(name, description or None, parameters)

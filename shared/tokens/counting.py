@@ -61,7 +61,9 @@ def count_tokens_sync(
             tokens = count_chat(request, encoding, chatml=chatml, model_id=model_id, cache=cache)
             return TokenCount(tokens, "tiktoken", estimated=False)
         case RoughCharCountStrategy(chars_per_token=ratio):
-            return TokenCount(estimate_by_ratio(request, ratio), "chars_ratio", estimated=True)
+            note = f"estimated at {ratio:g} chars/token"
+            tokens = estimate_by_ratio(request, ratio)
+            return TokenCount(tokens, "chars_ratio", estimated=True, note=note)
         case ProviderApiStrategy(fallback_chars_per_token=ratio):
             note = f"counted offline; estimated at {ratio:g} chars/token"
             tokens = estimate_by_ratio(request, ratio)

@@ -45,13 +45,15 @@ def cache_dir() -> Path | None:
     return Path(tempfile.gettempdir()) / "data-gym-cache"
 
 
+def cache_key(name: str) -> str:
+    """The file name tiktoken gives encoding `name` in its cache directory."""
+    return hashlib.sha1(_BLOB_URL.format(name=name).encode()).hexdigest()
+
+
 def cache_file(name: str) -> Path | None:
     """Where tiktoken looks for encoding `name`'s BPE file."""
     directory = cache_dir()
-    if directory is None:
-        return None
-    blob = _BLOB_URL.format(name=name)
-    return directory / hashlib.sha1(blob.encode()).hexdigest()
+    return None if directory is None else directory / cache_key(name)
 
 
 def get_encoding(name: str) -> tiktoken.Encoding:

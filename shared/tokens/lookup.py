@@ -56,6 +56,9 @@ async def resolve_config(
 
 def default_builder() -> BuildDefault:
     try:
+        # shared.ai_service first: importing shared.default_config on its own currently runs into
+        # an import cycle (default_config -> ai_service -> ai_service.catalog -> default_config).
+        import shared.ai_service  # noqa: F401
         from shared.default_config import default_config_for
     except ImportError as exc:
         raise ConfigNotFoundError(
