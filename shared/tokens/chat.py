@@ -50,6 +50,20 @@ class ChatRequest:
 
 
 def parse_message(raw: object, index: int = 0) -> ChatMessage:
+    # Fast path for the common well-formed dict; anything else gets the full checks below.
+    if type(raw) is dict and raw.keys() <= _MESSAGE_KEYS:
+        role, content, name = raw.get("role"), raw.get("content"), raw.get("name")
+        if (
+            type(role) is str
+            and role
+            and type(content) is str
+            and (name is None or type(name) is str)
+        ):
+            return ChatMessage(role, content, name or None)
+    return _parse_message_checked(raw, index)
+
+
+def _parse_message_checked(raw: object, index: int) -> ChatMessage:
     if isinstance(raw, ChatMessage):
         return raw
     if not isinstance(raw, Mapping):

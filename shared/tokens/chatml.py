@@ -62,9 +62,9 @@ class MessageTokenCache:
                 self._counts.move_to_end(key)
                 self.hits += 1
                 return tokens
-        tokens = _encode_len(encoding, message.role) + _encode_len(encoding, message.content)
+        tokens = _short_len(encoding, message.role) + _encode_len(encoding, message.content)
         if message.name:
-            tokens += _encode_len(encoding, message.name)
+            tokens += _short_len(encoding, message.name)
         self._store(key, tokens)
         return tokens
 
@@ -147,6 +147,25 @@ def _encode_len(encoding: tiktoken.Encoding, text: str) -> int:
     # Ordinary encoding: text such as "<|endoftext|>" in content is counted as plain text (chat
     # content cannot inject special tokens).
     return len(encoding.encode_ordinary(text)) if text else 0
+
+
+_SHORT_MAX_CHARS = 64
+_SHORT_MAX_ENTRIES = 4096
+_short_counts: dict[tuple[str, str], int] = {}
+
+
+def _short_len(encoding: tiktoken.Encoding, text: str) -> int:
+    """Token count of a role or name: few distinct values, each counted once."""
+    if len(text) > _SHORT_MAX_CHARS:
+        return _encode_len(encoding, text)
+    key = (encoding.name, text)
+    tokens = _short_counts.get(key)
+    if tokens is None:
+        tokens = _encode_len(encoding, text)
+        if len(_short_counts) >= _SHORT_MAX_ENTRIES:
+            _short_counts.clear()
+        _short_counts[key] = tokens
+    return tokens
 
 
 def _chars(message: ChatMessage) -> int:

@@ -56,7 +56,9 @@ def test_provider_api_without_network_is_the_ratio_estimate() -> None:
 
 
 def test_an_unknown_strategy_is_refused() -> None:
-    config = ModelConfig.model_construct(tokenization_strategy={"type": "sentencepiece"})
+    config = ModelConfig.model_construct(
+        tokenization_strategy={"type": "sentencepiece"}  # type: ignore[arg-type]  # deliberately invalid
+    )
     with pytest.raises(UnsupportedStrategyError, match="sentencepiece"):
         count_tokens_sync(TEN_CHARS, config)
 

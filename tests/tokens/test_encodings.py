@@ -6,7 +6,8 @@ import pytest
 import tiktoken.registry
 
 from shared.tokens import encodings
-from shared.tokens.encodings import EncodingUnavailableError, cache_file, get_encoding
+from shared.tokens.encodings import cache_file, get_encoding
+from shared.tokens.errors import EncodingUnavailableError
 
 
 @pytest.mark.parametrize(

@@ -147,7 +147,9 @@ def test_a_malformed_chat_fails(tmp_path: Path) -> None:
 
 
 def test_an_unknown_strategy_fails(messages_file: Path, stand_ins: dict[str, object]) -> None:
-    odd = ModelConfig.model_construct(tokenization_strategy={"type": "sentencepiece"})
+    odd = ModelConfig.model_construct(
+        tokenization_strategy={"type": "sentencepiece"}  # type: ignore[arg-type]  # deliberately invalid
+    )
     stand_ins["db"] = {("openai", "gpt-4o"): odd}
     result = run("--provider", "openai", "--model", "gpt-4o", "--messages", messages_file)
     one_line_failure(result, "Unsupported tokenization strategy")
