@@ -5,11 +5,11 @@ blob URL, and checks it against a pinned SHA-256 before use; only when the file 
 download it. So an offline process needs the genuine files in that directory beforehand:
 
 - production image: `ENV TIKTOKEN_CACHE_DIR=/opt/tiktoken` and, at build time,
-  `python -m shared.tokens.encodings` (or the plain tiktoken one-liner in `prefetch`'s docstring);
+  `python -m shared.tokens` (or the plain tiktoken one-liner in `prefetch`'s docstring);
 - tests: `tests/tokens/conftest.py` copies the genuine files that litellm's wheel ships.
 
 When an encoding cannot be loaded, `EncodingUnavailableError` names the directory, the file and
-the fix. Run `python -m shared.tokens.encodings --check` to see what a process would find.
+the fix. Run `python -m shared.tokens --check` to see what a process would find.
 """
 
 from __future__ import annotations
@@ -93,7 +93,7 @@ def unavailable_message(name: str, cause: BaseException) -> str:
         f"tiktoken encoding {name!r} could not be loaded offline ({type(cause).__name__}: "
         f"{cause}); {where}{expected}. Fix: point {CACHE_ENV} at a directory holding the "
         f"encoding files, filled where there is internet by `{CACHE_ENV}=<dir> "
-        f"python -m shared.tokens.encodings` (litellm's wheel also ships cl100k_base and "
+        f"python -m shared.tokens` (litellm's wheel also ships cl100k_base and "
         f"o200k_base in litellm/litellm_core_utils/tokenizers)."
     )
 
@@ -132,7 +132,3 @@ def main(argv: Sequence[str] | None = None) -> int:
         else:
             print(f"{name}: ok {file}")
     return 1 if failed else 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

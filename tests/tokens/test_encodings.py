@@ -37,7 +37,7 @@ def test_missing_encoding_file_names_the_directory_and_the_fix(
     message = str(raised.value)
     assert f"TIKTOKEN_CACHE_DIR={str(tmp_path)!r}" in message
     assert encodings.cache_key("r50k_base") in message
-    assert "python -m shared.tokens.encodings" in message
+    assert "python -m shared.tokens" in message
     assert "\n" not in message
     assert "r50k_base" not in encodings._loaded
 
