@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from shared.tokens.chat import ChatMessage, ChatRequest, ToolDefinition, parse_chat
 from shared.tokens.chatml import MessageTokenCache, count_chat
@@ -112,3 +114,30 @@ def test_the_cache_is_bounded_in_entries_and_characters() -> None:
     assert len(by_chars) == 1
     by_chars.count(encoding, ChatMessage("user", "z" * 100))  # larger than the whole cache
     assert len(by_chars) == 1
+
+
+_message = st.builds(
+    ChatMessage,
+    role=st.sampled_from(["system", "user", "assistant"]),
+    content=st.text(max_size=200),
+    name=st.none() | st.from_regex(r"[a-z_]{1,12}", fullmatch=True),
+)
+_SHARED = MessageTokenCache(max_entries=64)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    messages=st.lists(_message, max_size=8), encoding=st.sampled_from(["o200k_base", "cl100k_base"])
+)
+def test_cached_counts_equal_the_cookbook_for_any_chat(
+    messages: list[ChatMessage], encoding: str
+) -> None:
+    # A cache shared across examples (and small, so it evicts) must never change a count.
+    as_dicts: list[dict[str, str | None]] = []
+    for m in messages:
+        as_dict: dict[str, str | None] = {"role": m.role, "content": m.content}
+        if m.name:
+            as_dict["name"] = m.name
+        as_dicts.append(as_dict)
+    expected = cookbook(encoding, as_dicts, 3, 1)
+    assert count_chat(ChatRequest(tuple(messages)), encoding, cache=_SHARED) == expected
