@@ -20,6 +20,9 @@ from shared.tokens.chat import ChatMessage, ChatRequest
 from shared.tokens.encodings import get_encoding
 from shared.tokens.tool_rendering import SHARED_SYSTEM_DISCOUNT, TOOLS_OVERHEAD, render_tools
 
+_ENTRY_OVERHEAD_CHARS = 64
+"""Characters each cache entry is charged beyond its content (role, name, bookkeeping)."""
+
 TOKENS_PER_MESSAGE = 3
 TOKENS_PER_NAME = 1
 REPLY_PRIMER = 3
@@ -33,8 +36,8 @@ _FRAMING_EXCEPTIONS: dict[str, tuple[int, int]] = {
 class MessageTokenCache:
     """A bounded LRU of the token counts of messages' role + content + name.
 
-    Bounded both in entries and in the characters of the keys it keeps alive. Thread-safe:
-    async callers count in worker threads.
+    Bounded both in entries and in the characters of content it keeps alive (each entry counted
+    as its content plus `_ENTRY_OVERHEAD_CHARS`). Thread-safe: async callers count in threads.
     """
 
     def __init__(self, max_entries: int = 65_536, max_chars: int = 64_000_000) -> None:
@@ -56,29 +59,27 @@ class MessageTokenCache:
 
     def count(self, encoding: tiktoken.Encoding, message: ChatMessage) -> int:
         key = (encoding.name, message)
+        counts = self._counts
         with self._lock:
-            tokens = self._counts.get(key)
+            tokens = counts.get(key)
             if tokens is not None:
-                self._counts.move_to_end(key)
+                counts.move_to_end(key)
                 self.hits += 1
                 return tokens
-        tokens = _short_len(encoding, message.role) + _encode_len(encoding, message.content)
-        if message.name:
-            tokens += _short_len(encoding, message.name)
-        self._store(key, tokens)
-        return tokens
-
-    def _store(self, key: tuple[str, ChatMessage], tokens: int) -> None:
-        size = _chars(key[1])
+        role, content, name = message
+        tokens = _short_len(encoding, role) + len(encoding.encode_ordinary(content))
+        if name:
+            tokens += _short_len(encoding, name)
+        size = len(content) + _ENTRY_OVERHEAD_CHARS
         with self._lock:
             self.misses += 1
-            if size > self.max_chars or key in self._counts:
-                return
-            self._counts[key] = tokens
-            self._chars += size
-            while len(self._counts) > self.max_entries or self._chars > self.max_chars:
-                (_, evicted), _ = self._counts.popitem(last=False)
-                self._chars -= _chars(evicted)
+            if size <= self.max_chars and key not in counts:
+                counts[key] = tokens
+                self._chars += size
+                while len(counts) > self.max_entries or self._chars > self.max_chars:
+                    (_, (_, evicted_content, _)), _ = counts.popitem(last=False)
+                    self._chars -= len(evicted_content) + _ENTRY_OVERHEAD_CHARS
+        return tokens
 
 
 DEFAULT_CACHE = MessageTokenCache()
@@ -166,7 +167,3 @@ def _short_len(encoding: tiktoken.Encoding, text: str) -> int:
             _short_counts.clear()
         _short_counts[key] = tokens
     return tokens
-
-
-def _chars(message: ChatMessage) -> int:
-    return len(message.role) + len(message.content) + len(message.name or "")

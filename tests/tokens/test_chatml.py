@@ -108,12 +108,17 @@ def test_the_cache_is_bounded_in_entries_and_characters() -> None:
     by_entries.count(encoding, ChatMessage("user", "a"))  # evicted, so counted again
     assert by_entries.misses == 4
 
-    by_chars = MessageTokenCache(max_chars=20)
-    by_chars.count(encoding, ChatMessage("user", "x" * 10))
-    by_chars.count(encoding, ChatMessage("user", "y" * 10))  # 14 + 14 chars > 20
+    # each entry is charged its content + 64 characters
+    by_chars = MessageTokenCache(max_chars=300)
+    by_chars.count(encoding, ChatMessage("user", "x" * 100))
+    by_chars.count(encoding, ChatMessage("user", "y" * 100))  # 164 + 164 > 300
     assert len(by_chars) == 1
-    by_chars.count(encoding, ChatMessage("user", "z" * 100))  # larger than the whole cache
+    by_chars.count(encoding, ChatMessage("user", "z" * 250))  # larger than the whole cache
     assert len(by_chars) == 1
+    hits = by_chars.hits
+    expected = raw("o200k_base", "user") + raw("o200k_base", "y" * 100)
+    assert by_chars.count(encoding, ChatMessage("user", "y" * 100)) == expected
+    assert by_chars.hits == hits + 1  # the entry kept was the latest
 
 
 _message = st.builds(
