@@ -4,7 +4,8 @@
     ├── DatabaseUnavailable   cannot reach the database
     ├── MigrationError        a migration is missing, changed or failed
     └── StoreError            a store call failed (message from the database)
-        └── AlreadyRunning    another sync of that provider (or run) holds its lock
+        ├── AlreadyRunning    another sync of that provider (or run) holds its lock
+        └── StaleFingerprints the catalog moved since the fingerprints were read (resend whole)
 
 Vendor errors live in shared/ai_service/errors.py.
 """
@@ -29,4 +30,8 @@ class StoreError(SyncError):
 
 
 class AlreadyRunning(StoreError):
+    pass
+
+
+class StaleFingerprints(StoreError):
     pass

@@ -43,9 +43,7 @@ def discover(sql_dir: Path) -> list[Migration]:
     return [Migration(path.name, path.read_text()) for path in files]
 
 
-def migrate(
-    conninfo: str, sql_dir: Path, log: Callable[[str], None] = lambda _: None
-) -> list[str]:
+def migrate(conninfo: str, sql_dir: Path, log: Callable[[str], None] = lambda _: None) -> list[str]:
     """Applies the pending migrations; returns their names. Idempotent."""
     migrations = discover(sql_dir)
     try:
@@ -56,9 +54,8 @@ def migrate(
     with conn:
         conn.execute("select pg_advisory_lock(%s)", (LOCK_KEY,))
         conn.execute(LEDGER_DDL)
-        done = dict(
-            conn.execute("select name, checksum from sync_ai_models.schema_migrations").fetchall()
-        )
+        rows = conn.execute("select name, checksum from sync_ai_models.schema_migrations")
+        done: dict[str, str] = {name: checksum for name, checksum in rows.fetchall()}
         for migration in migrations:
             if migration.name in done:
                 if done[migration.name] != migration.checksum:

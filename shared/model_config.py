@@ -26,25 +26,23 @@ from pydantic import (
 SCHEMA_PATH = Path(__file__).with_name("model_config.schema.json")
 
 
-def _decimal_to_json(value: Decimal) -> float | str:
-    # JSON has no decimal type. A float keeps every price we deal with exactly (<= 15 significant
-    # digits round-trip through repr); anything longer is kept as its exact string.
-    as_float = float(value)
-    return as_float if Decimal(repr(as_float)) == value else str(value)
-
-
 def _number_to_decimal(value: object) -> Decimal:
     # Only JSON numbers: a string or a boolean in a cost field is a broken edit, not a price.
     if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
         raise ValueError("must be a number (USD per token) or null")
-    return Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+    exact = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+    # JSON numbers travel as IEEE doubles (orjson, PostgREST clients); refuse what one cannot
+    # carry exactly rather than round a price silently. Real prices have a handful of digits.
+    if exact.is_finite() and Decimal(repr(float(exact))) != exact:
+        raise ValueError(f"{exact} has more digits than a price can keep exactly (15 at most)")
+    return exact
 
 
 TokenRate = Annotated[
     Decimal,
     BeforeValidator(_number_to_decimal),
     Field(ge=0, allow_inf_nan=False),
-    PlainSerializer(_decimal_to_json, when_used="json"),
+    PlainSerializer(float, return_type=float, when_used="json"),
     WithJsonSchema({"type": "number", "minimum": 0}),
 ]
 TokenCount = Annotated[int, Field(gt=0, strict=True)]
@@ -131,12 +129,13 @@ class ModelConfig(BaseModel):
         cap, limit = self.hard_cap_output_tokens, self.provider_max_output_tokens
         if cap is not None and limit is not None and cap > limit:
             raise ValueError(
-                f"hard_cap_output_tokens ({cap}) must not exceed provider_max_output_tokens ({limit})"
+                f"hard_cap_output_tokens ({cap}) must not exceed "
+                f"provider_max_output_tokens ({limit})"
             )
         return self
 
     def to_json(self) -> dict[str, Any]:
-        """The JSON object written to the database (every known field present, null when unknown)."""
+        """The JSON object written to the database: every known field, null when unknown."""
         return self.model_dump(mode="json")
 
 

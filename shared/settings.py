@@ -31,7 +31,7 @@ class Settings(BaseSettings):
     sync_ai_models_sql_dir: Path = REPO_ROOT / "sql"
     """Where the migrations live (the repo's sql/ unless set)."""
     sync_ai_models_data_dir: Path = Field(default_factory=_default_data_dir)
-    """Data directory of the embedded Postgres used when neither DATABASE_URL nor Supabase is set."""
+    """Data directory of the embedded Postgres (used when neither DATABASE_URL nor Supabase)."""
 
     @property
     def uses_supabase(self) -> bool:

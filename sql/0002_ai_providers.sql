@@ -15,6 +15,7 @@ create table if not exists public.ai_providers (
   sync_baseline jsonb,                       -- the config the last sync wrote (merge baseline)
   config_sources jsonb not null default '{}'::jsonb,  -- field -> where its value came from
   raw_entry jsonb,                           -- the vendor's own entry, as last seen
+  sync_fingerprint text,                     -- hash of the entry the last sync sent (see 0007)
   first_seen_at timestamptz,
   last_seen_at timestamptz,
   last_run_id uuid,
@@ -22,7 +23,10 @@ create table if not exists public.ai_providers (
   created_at timestamptz not null default now(),
   updated_at timestamptz not null default now(),
   constraint ai_providers_provider_api_identifier_key unique (provider, api_identifier)
-);
+)
+-- room on each page for a new version of every row: a sync that changes a whole vendor updates
+-- in place (HOT, no index writes) instead of moving every row
+with (fillfactor = 50);
 
 create index if not exists ai_providers_active_idx
   on public.ai_providers (provider) where is_active;

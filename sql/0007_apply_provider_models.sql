@@ -2,7 +2,12 @@
 -- three-way merge existing configs per field, reactivate, deactivate the missing (guarded),
 -- and answer with counts. See DESIGN.md section 4 for the merge rule.
 --
--- p_models: a JSON array of {api_identifier, name, description, kind, config, config_sources, raw}.
+-- Writes only what changed: a model listed again unchanged is not rewritten (its last_seen_at
+-- moves at most daily), so a no-op sync of thousands of models costs one read.
+--
+-- p_models: a JSON array of {api_identifier, name, description, kind, config, config_sources, raw,
+-- fingerprint}, where an entry the caller knows unchanged (its fingerprint equals the one
+-- sync_model_fingerprints returned) may be sent as just {api_identifier, fingerprint}.
 -- Duplicate ids in one list (Mistral lists some twice) are merged: the last entry wins.
 
 create or replace function public.ai_overridden_fields(p_config jsonb, p_baseline jsonb)
@@ -32,6 +37,10 @@ returns jsonb
 language plpgsql
 security invoker
 set search_path = ''
+-- JIT compiling these set-based statements costs more than running them; and the change log's
+-- grouping of thousands of rows should stay in memory
+set jit = off
+set work_mem = '64MB'
 as $$
 declare
   listed_count int;
@@ -61,7 +70,6 @@ begin
 
   begin
     perform set_config('sync_ai_models.in_sync', 'on', true);
-    perform set_config('sync_ai_models.run_id', coalesce(p_run_id::text, ''), true);
 
     -- lock the provider's rows first, so that an edit committed meanwhile is read, not overwritten
     perform 1 from public.ai_providers where provider = p_provider for update;
@@ -70,12 +78,9 @@ begin
     create temp table sync_incoming on commit drop as
     select distinct on (e ->> 'api_identifier')
            e ->> 'api_identifier' as api_identifier,
-           e ->> 'name' as name,
-           e ->> 'description' as description,
-           coalesce(e ->> 'kind', 'chat') as kind,
-           coalesce(e -> 'config', '{}'::jsonb) as config,
-           coalesce(e -> 'config_sources', '{}'::jsonb) as config_sources,
-           e -> 'raw' as raw_entry
+           e ->> 'fingerprint' as fingerprint,
+           e ? 'fingerprint' and not e ? 'config' as claim,
+           e
     from jsonb_array_elements(p_models) with ordinality as t (e, ord)
     order by e ->> 'api_identifier', ord desc;
 
@@ -85,105 +90,153 @@ begin
     end if;
     listed_count := (select count(*) from sync_incoming);
 
-    -- the merge plan: one row per listed model
+    -- An entry of only {api_identifier, fingerprint} says "the same as the last sync sent":
+    -- valid only while the row still carries that fingerprint (else the caller resends it whole).
+    if exists (select 1 from sync_incoming i
+                 left join public.ai_providers p
+                   on p.provider = p_provider and p.api_identifier = i.api_identifier
+                where i.claim
+                  and (p.id is null or not p.is_active
+                       or p.sync_fingerprint is distinct from i.fingerprint)) then
+      raise exception 'stale fingerprints: models of % changed since their fingerprints were read',
+        p_provider using errcode = 'AISTL', hint = 'Send the whole entries.';
+    end if;
+
+    -- the merge plan: one row per model sent whole
     drop table if exists pg_temp.sync_plan;
     create temp table sync_plan on commit drop as
-    with joined as (
-      select i.*, p.id, p.config as current_config, p.sync_baseline, p.is_active,
-             p.name as current_name, p.description as current_description,
-             p.kind as current_kind
-      from sync_incoming i
-      left join public.ai_providers p
-        on p.provider = p_provider and p.api_identifier = i.api_identifier
-    ),
-    merged as (
-      select j.*,
-             case
-               when j.id is null then j.config
-               when j.current_config = j.sync_baseline then j.config   -- nothing overridden
-               else m.config
-             end as merged_config,
-             case when j.id is null or j.current_config = j.sync_baseline then '{}'::jsonb
-                  else m.kept end as kept
-      from joined j
-      left join lateral (
-        select coalesce(jsonb_object_agg(k, case when manual then c else n end)
-                          filter (where (case when manual then c else n end) is not null),
-                        '{}'::jsonb) as config,
-               coalesce(jsonb_object_agg(k, jsonb_build_object('kept', c, 'baseline', b, 'upstream', n))
-                          filter (where manual and coalesce(n, 'null'::jsonb) <> coalesce(b, 'null'::jsonb)),
-                        '{}'::jsonb) as kept
-        from (
-          select k, j.current_config -> k as c, j.sync_baseline -> k as b, j.config -> k as n,
-                 coalesce(j.current_config -> k, 'null'::jsonb)
-                   <> coalesce(j.sync_baseline -> k, 'null'::jsonb) as manual
-          from (select jsonb_object_keys(j.current_config)
-                union select jsonb_object_keys(coalesce(j.sync_baseline, '{}'::jsonb))
-                union select jsonb_object_keys(j.config)) as keys (k)
-        ) per_field
-        where j.id is not null and j.current_config is distinct from j.sync_baseline
-      ) m on true
-    )
-    select m.*,
-           -- the app cap never exceeds the provider's max output, even when a person set it
-           jsonb_typeof(m.merged_config -> 'hard_cap_output_tokens') = 'number'
-             and jsonb_typeof(m.merged_config -> 'provider_max_output_tokens') = 'number'
-             and (m.merged_config ->> 'hard_cap_output_tokens')::numeric
-                 > (m.merged_config ->> 'provider_max_output_tokens')::numeric as clamp
-    from merged m;
+    select i.api_identifier, i.fingerprint,
+           i.e ->> 'name' as name,
+           i.e ->> 'description' as description,
+           coalesce(i.e ->> 'kind', 'chat') as kind,
+           coalesce(i.e -> 'config', '{}'::jsonb) as config,
+           coalesce(i.e -> 'config_sources', '{}'::jsonb) as config_sources,
+           i.e -> 'raw' as raw_entry,
+           p.id, p.config as current_config, p.sync_baseline, p.is_active,
+           p.name as current_name, p.description as current_description, p.kind as current_kind,
+           p.config_sources as current_sources, p.raw_entry as current_raw, p.last_seen_at,
+           p.sync_fingerprint as current_fingerprint,
+           coalesce(i.e -> 'config', '{}'::jsonb) as merged_config, '{}'::jsonb as kept,
+           false as clamp
+    from sync_incoming i
+    left join public.ai_providers p
+      on p.provider = p_provider and p.api_identifier = i.api_identifier
+    where not i.claim;
 
+    -- three-way merge, only where a person changed something (config differs from the baseline):
+    -- a field still equal to what the last sync wrote takes the new value, any other keeps its own
+    update sync_plan s
+       set (merged_config, kept) = (
+         select coalesce(jsonb_object_agg(f.k, case when f.manual then f.c else f.n end)
+                           filter (where (case when f.manual then f.c else f.n end) is not null),
+                         '{}'::jsonb),
+                coalesce(jsonb_object_agg(f.k, jsonb_build_object('kept', f.c, 'baseline', f.b,
+                                                                  'upstream', f.n))
+                           filter (where f.manual
+                                     and coalesce(f.n, 'null'::jsonb) <> coalesce(f.b, 'null'::jsonb)),
+                         '{}'::jsonb)
+         from (select keys.k, s.current_config -> keys.k as c, s.sync_baseline -> keys.k as b,
+                      s.config -> keys.k as n,
+                      coalesce(s.current_config -> keys.k, 'null'::jsonb)
+                        <> coalesce(s.sync_baseline -> keys.k, 'null'::jsonb) as manual
+               from jsonb_object_keys(s.current_config || coalesce(s.sync_baseline, '{}'::jsonb)
+                                      || s.config) as keys (k)) f)
+     where s.id is not null and s.current_config is distinct from s.sync_baseline;
+
+    -- the app cap never exceeds the provider's max output, even when a person set it
     update sync_plan
-       set merged_config = jsonb_set(merged_config, '{hard_cap_output_tokens}',
+       set clamp = true,
+           merged_config = jsonb_set(merged_config, '{hard_cap_output_tokens}',
                                      merged_config -> 'provider_max_output_tokens')
-     where clamp;
+     where jsonb_typeof(merged_config -> 'hard_cap_output_tokens') = 'number'
+       and jsonb_typeof(merged_config -> 'provider_max_output_tokens') = 'number'
+       and (merged_config ->> 'hard_cap_output_tokens')::numeric
+           > (merged_config ->> 'provider_max_output_tokens')::numeric;
 
-    active_count := (select count(*) from public.ai_providers
-                      where provider = p_provider and is_active);
-    missing_count := (select count(*) from public.ai_providers p
-                       where p.provider = p_provider and p.is_active
-                         and not exists (select 1 from sync_incoming i
-                                          where i.api_identifier = p.api_identifier));
+    alter table sync_plan
+      add column changed boolean, add column stale boolean, add column column_changes jsonb;
+    update sync_plan
+       set column_changes =
+             case when name is distinct from current_name
+                  then jsonb_build_object('name', jsonb_build_object('old', current_name, 'new', name))
+                  else '{}'::jsonb end
+             || case when description is distinct from current_description
+                     then jsonb_build_object('description', jsonb_build_object(
+                            'old', current_description, 'new', description))
+                     else '{}'::jsonb end
+             || case when kind is distinct from current_kind
+                     then jsonb_build_object('kind', jsonb_build_object('old', current_kind, 'new', kind))
+                     else '{}'::jsonb end,
+           changed = id is not null
+                     and (merged_config, name, description, kind)
+                         is distinct from (current_config, current_name, current_description, current_kind),
+           -- bookkeeping only: a model seen again is rewritten when its bookkeeping moved, and
+           -- at most daily for last_seen_at (like relatime), so a no-op sync writes no rows
+           stale = id is not null
+                   and (not is_active
+                        or (config, config_sources, raw_entry, fingerprint)
+                           is distinct from
+                           (sync_baseline, current_sources, current_raw, current_fingerprint)
+                        or last_seen_at < now() - interval '1 day');
+
+    select count(*) filter (where p.is_active),
+           count(*) filter (where p.is_active and s.api_identifier is null)
+      into active_count, missing_count
+      from public.ai_providers p
+      left join sync_incoming s on s.api_identifier = p.api_identifier
+     where p.provider = p_provider;
     guarded := not p_force and missing_count > 0
                and (listed_count = 0 or missing_count > p_max_deactivate_share * active_count);
 
-    result := jsonb_build_object(
-      'provider', p_provider,
-      'status', case when guarded then 'guarded' else 'succeeded' end,
-      'dry_run', p_dry_run,
-      'inserted', (select count(*) from sync_plan where id is null),
-      'updated', (select count(*) from sync_plan
-                   where id is not null
-                     and (merged_config, name, description, kind)
-                         is distinct from (current_config, current_name, current_description, current_kind)),
-      'unchanged', (select count(*) from sync_plan
-                     where id is not null and is_active
-                       and (merged_config, name, description, kind)
-                           is not distinct from (current_config, current_name, current_description, current_kind)),
-      'reactivated', (select count(*) from sync_plan where id is not null and not is_active),
-      'deactivated', case when guarded then 0 else missing_count end,
-      'would_deactivate', missing_count,
-      'overrides_kept', (select count(*) from sync_plan, jsonb_object_keys(kept)),
-      'caps_clamped', (select count(*) from sync_plan where clamp),
-      'duplicates', jsonb_array_length(p_models) - listed_count,
-      'listed', listed_count,
-      'new_model_ids', (select coalesce(jsonb_agg(api_identifier order by api_identifier), '[]'::jsonb)
-                          from sync_plan where id is null));
+    select jsonb_build_object(
+             'provider', p_provider,
+             'status', case when guarded then 'guarded' else 'succeeded' end,
+             'dry_run', p_dry_run,
+             'inserted', count(*) filter (where id is null),
+             'updated', count(*) filter (where changed),
+             'unchanged', count(*) filter (where id is not null and is_active and not changed)
+                          + (select count(*) from sync_incoming where claim),
+             'reactivated', count(*) filter (where id is not null and not is_active),
+             'deactivated', case when guarded then 0 else missing_count end,
+             'would_deactivate', missing_count,
+             'overrides_kept', coalesce(sum((select count(*) from jsonb_object_keys(kept))), 0),
+             'caps_clamped', count(*) filter (where clamp),
+             'duplicates', jsonb_array_length(p_models) - listed_count,
+             'listed', listed_count,
+             'new_model_ids', coalesce(jsonb_agg(api_identifier order by api_identifier)
+                                         filter (where id is null), '[]'::jsonb))
+      into result
+      from sync_plan;
 
-    insert into public.ai_providers
-      (provider, api_identifier, name, description, kind, is_active, is_enabled, config,
-       sync_baseline, config_sources, raw_entry, first_seen_at, last_seen_at, last_run_id)
-    select p_provider, api_identifier, name, description, kind, true,
-           -- on by default only when the model is priced
-           coalesce(jsonb_typeof(config -> 'input_token_cost_rate') = 'number'
-                    and jsonb_typeof(config -> 'output_token_cost_rate') = 'number', false),
-           merged_config, config, config_sources, raw_entry, now(), now(), p_run_id
-    from sync_plan where id is null;
+    with inserted as (
+      insert into public.ai_providers
+        (provider, api_identifier, name, description, kind, is_active, is_enabled, config,
+         sync_baseline, config_sources, raw_entry, sync_fingerprint, first_seen_at, last_seen_at,
+         last_run_id)
+      select p_provider, api_identifier, name, description, kind, true,
+             -- on by default only when the model is priced
+             coalesce(jsonb_typeof(config -> 'input_token_cost_rate') = 'number'
+                      and jsonb_typeof(config -> 'output_token_cost_rate') = 'number', false),
+             merged_config, config, config_sources, raw_entry, fingerprint, now(), now(), p_run_id
+      from sync_plan where id is null
+      returning id, api_identifier, config, name, description, kind, is_enabled
+    )
+    insert into public.ai_model_changes (model_id, provider, api_identifier, run_id, kind, changes)
+    select i.id, p_provider, i.api_identifier, p_run_id, 'added',
+           jsonb_object_agg(d.field, jsonb_build_object('old', d.old_value, 'new', d.new_value))
+    from (select id, api_identifier,
+                 config || jsonb_build_object('name', name, 'description', description,
+                                              'kind', kind, 'is_enabled', is_enabled) as new_values
+          from inserted offset 0) i  -- offset 0: build each row's object once, not per field
+    cross join lateral public.ai_jsonb_diff_fields('{}'::jsonb, i.new_values) d
+    group by i.id, i.api_identifier;
 
     update public.ai_providers p
        set config = s.merged_config,
            sync_baseline = s.config,
            config_sources = s.config_sources,
            raw_entry = s.raw_entry,
+           sync_fingerprint = s.fingerprint,
            name = s.name,
            description = s.description,
            kind = s.kind,
@@ -192,17 +245,38 @@ begin
            last_seen_at = now(),
            last_run_id = p_run_id
       from sync_plan s
-     where s.id = p.id;
+     where s.id = p.id and (s.changed or s.stale);
 
     if not guarded and missing_count > 0 then
-      update public.ai_providers p
-         set is_active = false, deactivated_at = now(), last_run_id = p_run_id
-       where p.provider = p_provider and p.is_active
-         and not exists (select 1 from sync_incoming i where i.api_identifier = p.api_identifier);
+      with gone as (
+        update public.ai_providers p
+           set is_active = false, deactivated_at = now(), last_run_id = p_run_id
+         where p.provider = p_provider and p.is_active
+           and not exists (select 1 from sync_incoming i where i.api_identifier = p.api_identifier)
+        returning p.id, p.api_identifier
+      )
+      insert into public.ai_model_changes (model_id, provider, api_identifier, run_id, kind, changes)
+      select id, p_provider, api_identifier, p_run_id, 'deactivated',
+             '{"is_active": {"old": true, "new": false}}'::jsonb
+      from gone;
     end if;
 
-    -- what the triggers cannot see: a person's value kept against a new upstream value, a cap clamped
+    -- the sync's own change log, in one statement
     insert into public.ai_model_changes (model_id, provider, api_identifier, run_id, kind, changes)
+    select s.id, p_provider, s.api_identifier, p_run_id, 'reactivated',
+           '{"is_active": {"old": false, "new": true}}'::jsonb
+    from sync_plan s where s.id is not null and not s.is_active
+    union all
+    select s.id, p_provider, s.api_identifier, p_run_id, 'updated',
+           coalesce(jsonb_object_agg(d.field, jsonb_build_object('old', d.old_value,
+                                                                 'new', d.new_value))
+                      filter (where d.field is not null), '{}'::jsonb)
+           || s.column_changes
+    from sync_plan s
+    left join lateral public.ai_jsonb_diff_fields(s.current_config, s.merged_config) d on true
+    where s.changed
+    group by s.id, s.api_identifier, s.column_changes
+    union all
     select s.id, p_provider, s.api_identifier, p_run_id, 'override_kept', s.kept
     from sync_plan s where s.kept <> '{}'::jsonb
     union all
@@ -213,7 +287,6 @@ begin
     from sync_plan s where s.clamp and s.id is not null;
 
     perform set_config('sync_ai_models.in_sync', '', true);
-    perform set_config('sync_ai_models.run_id', '', true);
 
     if p_dry_run then
       -- roll back everything this block wrote; the counts above are what would have happened
@@ -228,6 +301,23 @@ begin
 end
 $$;
 
+-- Fingerprints of the entries the last sync sent, for models that are active and were seen within
+-- the day: a caller whose entry hashes the same may send just the id and the fingerprint.
+create or replace function public.sync_model_fingerprints(p_provider text)
+returns jsonb
+language sql
+stable
+security invoker
+set search_path = ''
+as $$
+  select coalesce(jsonb_object_agg(api_identifier, sync_fingerprint), '{}'::jsonb)
+  from public.ai_providers
+  where provider = p_provider and is_active and sync_fingerprint is not null
+    and last_seen_at >= now() - interval '1 day'
+$$;
+
+revoke execute on function public.sync_model_fingerprints(text) from public, anon, authenticated;
+grant execute on function public.sync_model_fingerprints(text) to service_role;
 revoke execute on function public.ai_overridden_fields(jsonb, jsonb) from public, anon, authenticated;
 grant execute on function public.ai_overridden_fields(jsonb, jsonb) to service_role;
 revoke execute on function public.sync_apply_provider_models(text, jsonb, uuid, boolean, boolean, numeric)

@@ -32,7 +32,9 @@ def entry(model_id: str, **overrides: Any) -> CatalogEntry:
     )
 
 
-def row(db: psycopg.Connection, provider: str, model_id: str, exact: bool = False) -> dict[str, Any]:
+def row(
+    db: psycopg.Connection, provider: str, model_id: str, exact: bool = False
+) -> dict[str, Any]:
     """The row as JSON; numbers as floats (easy to compare) or, with exact, as Decimal."""
     found = db.execute(
         "select to_jsonb(p)::text from ai_providers p where provider = %s and api_identifier = %s",

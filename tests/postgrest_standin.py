@@ -39,32 +39,44 @@ def make_app(conninfo: str, jwt_secret: str) -> Starlette:
     async def rpc(request: Request) -> Response:
         token = request.headers.get("authorization", "").removeprefix("Bearer ").strip()
         try:
-            claims = jwt.decode(token, jwt_secret, algorithms=["HS256"],
-                                options={"verify_aud": False})
+            claims = jwt.decode(
+                token, jwt_secret, algorithms=["HS256"], options={"verify_aud": False}
+            )
         except jwt.PyJWTError as exc:
             return error(401, "PGRST301", f"JWT invalid: {exc}")
         function = request.path_params["function"]
         args: dict[str, Any] = await request.json()
         with psycopg.connect(conninfo) as conn:
-            types = dict(conn.execute(
-                """select unnest(p.proargnames), unnest(p.proargtypes::regtype[]::text[])
+            types = dict(
+                conn.execute(
+                    """select unnest(p.proargnames), unnest(p.proargtypes::regtype[]::text[])
                    from pg_proc p join pg_namespace n on n.oid = p.pronamespace
-                   where n.nspname = 'public' and p.proname = %s""", (function,)).fetchall())
+                   where n.nspname = 'public' and p.proname = %s""",
+                    (function,),
+                ).fetchall()
+            )
             if not types:
                 return error(404, "PGRST202", f"Could not find the function public.{function}")
             query = sql.SQL("select to_jsonb(public.{}({}))").format(
                 sql.Identifier(function),
                 sql.SQL(", ").join(
                     sql.SQL("{} => {}::{}").format(
-                        sql.Identifier(name), sql.Placeholder(name), sql.SQL(types[name]))
-                    for name in args))
-            params = {name: json.dumps(value) if types[name] in ("jsonb", "json") else value
-                      for name, value in args.items()}
+                        sql.Identifier(name), sql.Placeholder(name), sql.SQL(types[name])
+                    )
+                    for name in args
+                ),
+            )
+            params = {
+                name: json.dumps(value) if types[name] in ("jsonb", "json") else value
+                for name, value in args.items()
+            }
             try:
-                conn.execute(sql.SQL("set local role {}").format(
-                    sql.Identifier(claims.get("role", "anon"))))
-                conn.execute("select set_config('request.jwt.claims', %s, true)",
-                             (json.dumps(claims),))
+                conn.execute(
+                    sql.SQL("set local role {}").format(sql.Identifier(claims.get("role", "anon")))
+                )
+                conn.execute(
+                    "select set_config('request.jwt.claims', %s, true)", (json.dumps(claims),)
+                )
                 row = conn.execute(query, params).fetchone()
                 conn.commit()
             except psycopg.Error as exc:
@@ -87,8 +99,13 @@ def free_port() -> int:
 def serve(conninfo: str, jwt_secret: str) -> Iterator[str]:
     """Runs the stand-in on 127.0.0.1 in a thread; yields its base URL."""
     port = free_port()
-    config = uvicorn.Config(make_app(conninfo, jwt_secret), host="127.0.0.1", port=port,
-                            log_level="warning", lifespan="off")
+    config = uvicorn.Config(
+        make_app(conninfo, jwt_secret),
+        host="127.0.0.1",
+        port=port,
+        log_level="warning",
+        lifespan="off",
+    )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

@@ -12,7 +12,9 @@ from tests.catalog_helpers import changes, edit_config, entry, row
 P = "openai"
 
 
-async def test_sync_owned_field_follows_upstream(store: PostgresStore, db: psycopg.Connection) -> None:
+async def test_sync_owned_field_follows_upstream(
+    store: PostgresStore, db: psycopg.Connection
+) -> None:
     await store.apply_provider_models(P, [entry("gpt-4o")])
     result = await store.apply_provider_models(P, [entry("gpt-4o", context_window_tokens=200000)])
     assert (result.updated, result.unchanged, result.overrides_kept) == (1, 0, 0)
@@ -38,7 +40,10 @@ async def test_manual_edit_is_kept_and_upstream_change_logged(
     assert r["sync_baseline"]["input_token_cost_rate"] == 0.000002  # B := N
     [kept] = changes(db, "gpt-4o", "override_kept")
     assert kept["changes"]["input_token_cost_rate"] == {
-        "kept": 0.000003, "baseline": 0.0000025, "upstream": 0.000002}
+        "kept": 0.000003,
+        "baseline": 0.0000025,
+        "upstream": 0.000002,
+    }
     [manual] = changes(db, "gpt-4o", "manual_edit")
     assert manual["run_id"] is None and manual["changed_by_role"] == "postgres"
 
@@ -103,16 +108,24 @@ async def test_override_below_new_provider_max_is_not_clamped(
     assert row(db, P, "gpt-4o")["config"]["hard_cap_output_tokens"] == 2000
 
 
-async def test_tokenization_strategy_is_one_value(store: PostgresStore, db: psycopg.Connection) -> None:
+async def test_tokenization_strategy_is_one_value(
+    store: PostgresStore, db: psycopg.Connection
+) -> None:
     await store.apply_provider_models(P, [entry("gpt-4o")])
     edit_config(
-        db, P, "gpt-4o", tokenization_strategy={"type": "tiktoken", "encoding": "cl100k_base",
-                                                "chatml": True})
+        db,
+        P,
+        "gpt-4o",
+        tokenization_strategy={"type": "tiktoken", "encoding": "cl100k_base", "chatml": True},
+    )
     upstream = {"type": "tiktoken", "encoding": "o200k_base", "chatml": False}
     await store.apply_provider_models(P, [entry("gpt-4o", tokenization_strategy=upstream)])
     # the person's whole strategy stays; no mix of their encoding with upstream's chatml flag
     assert row(db, P, "gpt-4o")["config"]["tokenization_strategy"] == {
-        "type": "tiktoken", "encoding": "cl100k_base", "chatml": True}
+        "type": "tiktoken",
+        "encoding": "cl100k_base",
+        "chatml": True,
+    }
 
 
 async def test_new_fields_arrive_and_unknown_manual_keys_are_kept(

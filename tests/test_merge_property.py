@@ -11,13 +11,17 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 COUNTS = ("context_window_tokens", "hard_cap_output_tokens", "provider_max_output_tokens")
-STRATEGIES = [{"type": "tiktoken", "encoding": "o200k_base", "chatml": True},
-              {"type": "tiktoken", "encoding": "cl100k_base", "chatml": True},
-              {"type": "none"}]
+STRATEGIES = [
+    {"type": "tiktoken", "encoding": "o200k_base", "chatml": True},
+    {"type": "tiktoken", "encoding": "cl100k_base", "chatml": True},
+    {"type": "none"},
+]
 _providers = itertools.count()
 
 
-def model_merge(b: dict[str, Any], c: dict[str, Any], n: dict[str, Any]) -> tuple[dict[str, Any], int]:
+def model_merge(
+    b: dict[str, Any], c: dict[str, Any], n: dict[str, Any]
+) -> tuple[dict[str, Any], int]:
     """The rule, plainly: sync-owned fields (C == B) take N; the rest keep C; cap clamped."""
     merged: dict[str, Any] = {}
     kept = 0
@@ -47,8 +51,11 @@ def valid_config(draw: st.DrawFn) -> dict[str, Any]:
 @st.composite
 def manual_edit(draw: st.DrawFn, baseline: dict[str, Any]) -> dict[str, Any]:
     edited = dict(baseline)
-    for key in draw(st.sets(st.sampled_from([*COUNTS, "input_token_cost_rate",
-                                             "tokenization_strategy", "note"]))):
+    for key in draw(
+        st.sets(
+            st.sampled_from([*COUNTS, "input_token_cost_rate", "tokenization_strategy", "note"])
+        )
+    ):
         if key == "note":
             edited[key] = "kept by a person"
         elif key == "tokenization_strategy":
@@ -69,8 +76,9 @@ def scenario(draw: st.DrawFn) -> tuple[dict[str, Any], dict[str, Any], dict[str,
     return b, draw(manual_edit(b)), draw(valid_config())
 
 
-@settings(max_examples=200, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(scenario())
 def test_sql_merge_matches_the_model(
     db: psycopg.Connection, case: tuple[dict[str, Any], dict[str, Any], dict[str, Any]]
@@ -80,18 +88,21 @@ def test_sql_merge_matches_the_model(
 
     def apply(config: dict[str, Any]) -> dict[str, Any]:
         models = json.dumps([{"api_identifier": "m", "config": config}])
-        found = db.execute("select sync_apply_provider_models(%s, %s::jsonb)",
-                           (provider, models)).fetchone()
+        found = db.execute(
+            "select sync_apply_provider_models(%s, %s::jsonb)", (provider, models)
+        ).fetchone()
         assert found is not None
         result: dict[str, Any] = found[0]
         return result
 
     apply(b)
-    db.execute("update ai_providers set config = %s::jsonb where provider = %s",
-               (json.dumps(c), provider))
+    db.execute(
+        "update ai_providers set config = %s::jsonb where provider = %s", (json.dumps(c), provider)
+    )
     result = apply(n)
-    found = db.execute("select config, sync_baseline from ai_providers where provider = %s",
-                       (provider,)).fetchone()
+    found = db.execute(
+        "select config, sync_baseline from ai_providers where provider = %s", (provider,)
+    ).fetchone()
     assert found is not None
     config, baseline = found
     expected, kept = model_merge(b, c, n)

@@ -12,8 +12,12 @@ from tests.conftest import SQL_DIR
 
 def test_migrations_are_applied_once_and_recorded(db: psycopg.Connection, db_url: str) -> None:
     names = [m.name for m in discover(SQL_DIR)]
-    recorded = [r[0] for r in db.execute(
-        "select name from sync_ai_models.schema_migrations order by name").fetchall()]
+    recorded = [
+        r[0]
+        for r in db.execute(
+            "select name from sync_ai_models.schema_migrations order by name"
+        ).fetchall()
+    ]
     assert recorded == names
     assert migrate(db_url, SQL_DIR) == []  # idempotent: nothing pending
 
@@ -33,7 +37,7 @@ def test_a_failing_migration_names_the_file_and_leaves_no_ledger_row(
     for migration in discover(SQL_DIR):
         (tmp_path / migration.name).write_text(migration.sql)
     (tmp_path / "9999_broken.sql").write_text("create table t (id int);\nselect nonsense from;\n")
-    with pytest.raises(MigrationError, match="9999_broken.sql failed"):
+    with pytest.raises(MigrationError, match=r"9999_broken\.sql failed"):
         migrate(db_url, tmp_path)
     assert db.execute("select to_regclass('public.t')").fetchone() == (None,)
     assert db.execute(

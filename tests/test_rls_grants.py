@@ -28,7 +28,7 @@ TABLE_STATEMENTS = {
     "ai_model_changes": {
         "select": "select count(*) from ai_model_changes",
         "insert": "insert into ai_model_changes (model_id, provider, api_identifier, kind) "
-                  "values (gen_random_uuid(), 'x', 'y', 'manual_edit')",
+        "values (gen_random_uuid(), 'x', 'y', 'manual_edit')",
         "update": "update ai_model_changes set kind = 'updated'",
         "delete": "delete from ai_model_changes",
     },
@@ -50,7 +50,9 @@ FUNCTIONS = {
     "sync_reset_override": "select sync_reset_override('zz', 'none')",
     "sync_get_model_config": "select sync_get_model_config('zz', 'none')",
     "ai_config_error": "select ai_config_error('{}'::jsonb)",
+    "ai_config_plainly_valid": "select ai_config_plainly_valid('{}'::jsonb)",
     "ai_overridden_fields": "select ai_overridden_fields('{}'::jsonb, '{}'::jsonb)",
+    "sync_model_fingerprints": "select sync_model_fingerprints('zz')",
 }
 
 
@@ -59,8 +61,10 @@ def seeded(db: psycopg.Connection) -> Iterator[psycopg.Connection]:
     import json
 
     models = [entry("enabled"), entry("unpriced", input_token_cost_rate=None), entry("gone")]
-    db.execute("select sync_apply_provider_models('openai', %s::jsonb)",
-               (json.dumps([m.to_json() for m in models]),))
+    db.execute(
+        "select sync_apply_provider_models('openai', %s::jsonb)",
+        (json.dumps([m.to_json() for m in models]),),
+    )
     db.execute("update ai_providers set is_active = false where api_identifier = 'gone'")
     yield db
 
@@ -98,7 +102,8 @@ def test_no_sync_function_is_executable_by_public(db: psycopg.Connection) -> Non
         """select p.proname from pg_proc p join pg_namespace n on n.oid = p.pronamespace
            where n.nspname = 'public' and (p.proname like 'sync\\_%' or p.proname like 'ai\\_%')
              and (has_function_privilege('anon', p.oid, 'execute')
-                  or has_function_privilege('authenticated', p.oid, 'execute'))""").fetchall()
+                  or has_function_privilege('authenticated', p.oid, 'execute'))"""
+    ).fetchall()
     assert exposed == []
 
 
@@ -114,7 +119,8 @@ def test_rls_is_enabled_on_every_table(db: psycopg.Connection) -> None:
     tables = db.execute(
         """select c.relname, c.relrowsecurity from pg_class c
            join pg_namespace n on n.oid = c.relnamespace
-           where n.nspname = 'public' and c.relkind = 'r' order by 1""").fetchall()
+           where n.nspname = 'public' and c.relkind = 'r' order by 1"""
+    ).fetchall()
     assert tables == [("ai_model_changes", True), ("ai_providers", True), ("ai_sync_runs", True)]
 
 
@@ -126,7 +132,8 @@ def test_service_role_without_bypassrls_still_syncs(db: psycopg.Connection) -> N
         db.execute("set local role service_role")
         result = db.execute(
             "select sync_apply_provider_models('openai', %s::jsonb)",
-            ('[{"api_identifier": "m", "config": {}}]',)).fetchone()
+            ('[{"api_identifier": "m", "config": {}}]',),
+        ).fetchone()
         seen = db.execute("select count(*) from ai_providers").fetchone()
         db.execute("rollback")
     finally:

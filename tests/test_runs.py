@@ -16,8 +16,9 @@ async def test_a_run_records_results_totals_and_change_log(
     run_id = await store.start_run("cli", requested_by="tester", providers=["openai", "groq"])
     openai = await store.apply_provider_models("openai", [entry("gpt-4o")], run_id=run_id)
     groq = await store.apply_provider_models("groq", [entry("llama"), entry("qwen")], run_id=run_id)
-    run = await store.finish_run(run_id, [openai.model_dump(mode="json"),
-                                          groq.model_dump(mode="json")])
+    run = await store.finish_run(
+        run_id, [openai.model_dump(mode="json"), groq.model_dump(mode="json")]
+    )
     assert run["status"] == "succeeded"
     assert run["totals"]["inserted"] == 3
     assert sorted(run["new_model_ids"]) == ["groq/llama", "groq/qwen", "openai/gpt-4o"]
@@ -57,7 +58,8 @@ async def test_finishing_twice_is_an_error(store: PostgresStore) -> None:
 async def test_a_queued_run_is_claimed_once(store: PostgresStore, db: psycopg.Connection) -> None:
     queued = await store.queue_run("cron", requested_by="pg_cron")
     assert db.execute("select status from ai_sync_runs where id = %s", (queued,)).fetchone() == (
-        "queued",)
+        "queued",
+    )
     assert await store.start_run("worker", run_id=queued) == queued
     with pytest.raises(AlreadyRunning, match="not queued"):
         await store.start_run("worker", run_id=queued)

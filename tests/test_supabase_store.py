@@ -35,7 +35,8 @@ async def test_apply_and_run_through_rpc(
 ) -> None:
     run_id = await supabase_store.start_run("http", requested_by="ops")
     result = await supabase_store.apply_provider_models(
-        "openai", [entry("gpt-4o"), entry("gpt-4.1")], run_id=run_id)
+        "openai", [entry("gpt-4o"), entry("gpt-4.1")], run_id=run_id
+    )
     assert (result.status, result.inserted) == ("succeeded", 2)
     run = await supabase_store.finish_run(run_id, [result.model_dump(mode="json")])
     assert run["status"] == "succeeded"
@@ -53,21 +54,22 @@ async def test_dry_run_and_reset_through_rpc(
     await supabase_store.apply_provider_models("groq", [entry("llama")])
     db.execute("update ai_providers set config = config || '{\"context_window_tokens\": 5}'")
     dry = await supabase_store.apply_provider_models(
-        "groq", [entry("llama"), entry("new")], dry_run=True)
+        "groq", [entry("llama"), entry("new")], dry_run=True
+    )
     assert (dry.dry_run, dry.inserted) == (True, 1)
     assert db.execute("select count(*) from ai_providers").fetchone() == (1,)
     config = await supabase_store.reset_override("groq", "llama", "context_window_tokens")
     assert config["context_window_tokens"] == 128000
 
 
-async def test_lock_conflict_is_already_running(
-    supabase_store: SupabaseStore, db_url: str
-) -> None:
+async def test_lock_conflict_is_already_running(supabase_store: SupabaseStore, db_url: str) -> None:
     import json
 
     with psycopg.connect(db_url) as holder:
-        holder.execute("select sync_apply_provider_models('openai', %s::jsonb)",
-                       (json.dumps([entry("a").to_json()]),))
+        holder.execute(
+            "select sync_apply_provider_models('openai', %s::jsonb)",
+            (json.dumps([entry("a").to_json()]),),
+        )
         with pytest.raises(AlreadyRunning, match="already running"):
             await supabase_store.apply_provider_models("openai", [entry("a")])
 
@@ -84,8 +86,13 @@ async def test_an_edit_through_the_api_is_attributed_to_the_caller(
 ) -> None:
     await supabase_store.apply_provider_models("openai", [entry("gpt-4o")])
     db.execute("update ai_providers set config = config || '{\"context_window_tokens\": 9}'")
-    admin = await SupabaseStore(postgrest_url, role_key(SECRET, "service_role", sub="admin-7")).open()
+    admin = await SupabaseStore(
+        postgrest_url, role_key(SECRET, "service_role", sub="admin-7")
+    ).open()
     await admin.reset_override("openai", "gpt-4o")
     log = [(c["kind"], c["changed_by_role"], c["changed_by_user"]) for c in changes(db, "gpt-4o")]
-    assert log == [("added", "service_role", None), ("manual_edit", "postgres", None),
-                   ("override_reset", "service_role", "admin-7")]
+    assert log == [
+        ("added", "service_role", None),
+        ("manual_edit", "postgres", None),
+        ("override_reset", "service_role", "admin-7"),
+    ]

@@ -6,12 +6,16 @@ Postgres store and the Supabase (PostgREST RPC) store share everything else.
 
 from __future__ import annotations
 
+import hashlib
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from typing import Any, NamedTuple
 from uuid import UUID
 
+import orjson
+
 from shared.catalog import ApplyResult, CatalogEntry
+from shared.errors import StaleFingerprints
 from shared.model_config import ModelConfig
 
 
@@ -39,17 +43,34 @@ class CatalogStore(ABC):
         force: bool = False,
         max_deactivate_share: float = 0.5,
     ) -> ApplyResult:
-        result = await self._rpc(
-            "sync_apply_provider_models",
-            {
-                "p_provider": provider,
-                "p_models": JsonArg([entry.to_json() for entry in entries]),
-                "p_run_id": str(run_id) if run_id else None,
-                "p_dry_run": dry_run,
-                "p_force": force,
-                "p_max_deactivate_share": max_deactivate_share,
-            },
-        )
+        """Applies a vendor's whole list in one SQL call (sync_apply_provider_models).
+
+        Entries the database already holds unchanged (same fingerprint) travel as their id and
+        fingerprint only, so a sync where little changed sends and parses little. If the catalog
+        moved in between, the database says so and the whole list is sent once more.
+        """
+        payload = [_with_fingerprint(entry.to_json()) for entry in entries]
+        known: dict[str, str] = await self._rpc("sync_model_fingerprints", {"p_provider": provider})
+        compact = [
+            {"api_identifier": item["api_identifier"], "fingerprint": item["fingerprint"]}
+            if known.get(item["api_identifier"]) == item["fingerprint"]
+            else item
+            for item in payload
+        ]
+        args = {
+            "p_provider": provider,
+            "p_models": JsonArg(compact),
+            "p_run_id": str(run_id) if run_id else None,
+            "p_dry_run": dry_run,
+            "p_force": force,
+            "p_max_deactivate_share": max_deactivate_share,
+        }
+        try:
+            result = await self._rpc("sync_apply_provider_models", args)
+        except StaleFingerprints:
+            result = await self._rpc(
+                "sync_apply_provider_models", {**args, "p_models": JsonArg(payload)}
+            )
         return ApplyResult.model_validate(result)
 
     async def start_run(
@@ -121,3 +142,8 @@ class CatalogStore(ABC):
             "sync_get_model_config", {"p_provider": provider, "p_api_identifier": api_identifier}
         )
         return ModelConfig.model_validate(row["config"]) if row else None
+
+
+def _with_fingerprint(item: dict[str, Any]) -> dict[str, Any]:
+    digest = hashlib.blake2b(orjson.dumps(item, option=orjson.OPT_SORT_KEYS), digest_size=16)
+    return {**item, "fingerprint": digest.hexdigest()}

@@ -7,14 +7,16 @@ from decimal import Decimal
 from functools import partial
 from typing import Any
 
+import orjson
 import psycopg
 from psycopg import sql
 from psycopg.types.json import Jsonb, set_json_loads
 from psycopg_pool import AsyncConnectionPool
 
-from shared.errors import AlreadyRunning, DatabaseUnavailable, StoreError
+from shared.errors import AlreadyRunning, DatabaseUnavailable, StaleFingerprints, StoreError
 from shared.store.base import CatalogStore, JsonArg
 
+STALE_FINGERPRINTS = "AISTL"  # raised by sync_apply_provider_models
 # exact prices: JSON numbers from the database become Decimal, not float
 _loads = partial(json.loads, parse_float=Decimal)
 
@@ -63,6 +65,8 @@ class PostgresStore(CatalogStore):
         except psycopg.OperationalError as exc:
             raise DatabaseUnavailable(_message(exc)) from exc
         except psycopg.Error as exc:
+            if exc.sqlstate == STALE_FINGERPRINTS:
+                raise StaleFingerprints(_message(exc)) from exc
             raise StoreError(_message(exc)) from exc
         return row[0] if row else None
 
@@ -75,8 +79,8 @@ def _adapt(value: Any) -> Any:
     return value
 
 
-def _dumps(value: Any) -> str:
-    return json.dumps(value, default=_json_default)
+def _dumps(value: Any) -> bytes:
+    return orjson.dumps(value, default=_json_default)
 
 
 def _json_default(value: Any) -> Any:

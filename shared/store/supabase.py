@@ -13,10 +13,11 @@ import httpx
 from postgrest.exceptions import APIError
 from supabase import AsyncClient, acreate_client
 
-from shared.errors import AlreadyRunning, DatabaseUnavailable, StoreError
+from shared.errors import AlreadyRunning, DatabaseUnavailable, StaleFingerprints, StoreError
 from shared.store.base import CatalogStore, JsonArg
 
 LOCK_NOT_AVAILABLE = "55P03"
+STALE_FINGERPRINTS = "AISTL"
 
 
 class SupabaseStore(CatalogStore):
@@ -38,6 +39,8 @@ class SupabaseStore(CatalogStore):
             message = exc.message or str(exc)
             if exc.code == LOCK_NOT_AVAILABLE:
                 raise AlreadyRunning(message) from exc
+            if exc.code == STALE_FINGERPRINTS:
+                raise StaleFingerprints(message) from exc
             raise StoreError(message) from exc
         except httpx.TransportError as exc:
             raise DatabaseUnavailable(f"cannot reach Supabase at {self._url}: {exc}") from exc
