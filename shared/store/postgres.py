@@ -37,6 +37,13 @@ class PostgresStore(CatalogStore):
         )
 
     async def open(self) -> PostgresStore:
+        # one plain connect first: fails fast with the server's own reason, where the pool
+        # would retry quietly until its timeout
+        try:
+            probe = await psycopg.AsyncConnection.connect(self._pool.conninfo, connect_timeout=10)
+        except psycopg.OperationalError as exc:
+            raise DatabaseUnavailable(f"cannot connect to the database: {_message(exc)}") from exc
+        await probe.close()
         try:
             await self._pool.open(wait=True, timeout=15)
         except Exception as exc:  # the pool reports a failed connect as its own timeout
