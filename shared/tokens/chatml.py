@@ -11,6 +11,7 @@ counting a conversation again after one more turn encodes only the new messages 
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections import OrderedDict
 
@@ -37,7 +38,8 @@ class MessageTokenCache:
     """A bounded LRU of the token counts of messages' role + content + name.
 
     Bounded both in entries and in the characters of content it keeps alive (each entry counted
-    as its content plus `_ENTRY_OVERHEAD_CHARS`). Thread-safe: async callers count in threads.
+    as its content plus `_ENTRY_OVERHEAD_CHARS`). Thread-safe: async callers count in threads
+    (writes hold a lock; `hits` is approximate under concurrency).
     """
 
     def __init__(self, max_entries: int = 65_536, max_chars: int = 64_000_000) -> None:
@@ -60,12 +62,14 @@ class MessageTokenCache:
     def count(self, encoding: tiktoken.Encoding, message: ChatMessage) -> int:
         key = (encoding.name, message)
         counts = self._counts
-        with self._lock:
-            tokens = counts.get(key)
-            if tokens is not None:
+        # Reads take no lock: each OrderedDict call is atomic under the GIL, and a hit that
+        # another thread evicts meanwhile is still a correct count.
+        tokens = counts.get(key)
+        if tokens is not None:
+            self.hits += 1
+            with contextlib.suppress(KeyError):
                 counts.move_to_end(key)
-                self.hits += 1
-                return tokens
+            return tokens
         role, content, name = message
         tokens = _short_len(encoding, role) + len(encoding.encode_ordinary(content))
         if name:
