@@ -5,6 +5,7 @@ stopped when the last process using it exits."""
 from __future__ import annotations
 
 import logging
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +13,8 @@ from shared.errors import DatabaseUnavailable
 
 log = logging.getLogger("sync_ai_models")
 _servers: dict[Path, Any] = {}
+# pgserver asks platformdirs for a runtime dir it does not need; root shells often have none
+warnings.filterwarnings("ignore", message="XDG_RUNTIME_DIR is not set")
 
 
 def embedded_database_url(data_dir: Path) -> str:

@@ -11,8 +11,6 @@ function's declared type, and answers errors as `{"code": <SQLSTATE>, "message",
 from __future__ import annotations
 
 import json
-import socket
-import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -20,12 +18,13 @@ from typing import Any
 
 import jwt
 import psycopg
-import uvicorn
 from psycopg import sql
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
+
+from functions.sync_ai_models.local_server import serve_in_thread
 
 # PostgREST's mapping of SQLSTATE classes to HTTP status, the part we exercise
 HTTP_STATUS = {"42501": 403, "42883": 404, "P0002": 404, "55P03": 409, "23514": 400, "22023": 400}
@@ -88,37 +87,11 @@ def make_app(conninfo: str, jwt_secret: str) -> Starlette:
     return Starlette(routes=[Route("/rest/v1/rpc/{function}", rpc, methods=["POST"])])
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
-
-
 @contextmanager
 def serve(conninfo: str, jwt_secret: str) -> Iterator[str]:
     """Runs the stand-in on 127.0.0.1 in a thread; yields its base URL."""
-    port = free_port()
-    config = uvicorn.Config(
-        make_app(conninfo, jwt_secret),
-        host="127.0.0.1",
-        port=port,
-        log_level="warning",
-        lifespan="off",
-    )
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        if time.monotonic() > deadline:
-            raise RuntimeError("PostgREST stand-in did not start")
-        time.sleep(0.02)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(5)
+    with serve_in_thread(make_app(conninfo, jwt_secret)) as url:
+        yield url
 
 
 def role_key(jwt_secret: str, role: str, sub: str | None = None) -> str:

@@ -15,6 +15,7 @@ import click
 import httpx
 
 from functions.sync_ai_models.context import database_url, store_session
+from functions.sync_ai_models.demo_command import demo
 from functions.sync_ai_models.estimate_command import estimate
 from functions.sync_ai_models.report import print_summary, progress_line
 from functions.sync_ai_models.runner import (
@@ -145,6 +146,7 @@ def status(as_json: bool) -> None:
 
 
 main.add_command(estimate)
+main.add_command(demo)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -20,7 +20,7 @@ COLUMNS = (
 
 def progress_line(result: ProviderResult) -> str:
     if result.status in ("skipped", "failed", "already_running"):
-        return f"  {result.provider:<11} {result.status}: {result.error}"
+        return f"   {result.provider:<11} {result.status}: {result.error}"
     counts = (
         f"{result.inserted} new, {result.updated} updated, {result.deactivated} deactivated"
         + (
@@ -29,7 +29,7 @@ def progress_line(result: ProviderResult) -> str:
             else ""
         )
     )
-    return f"  {result.provider:<11} {result.status} in {result.seconds:.2f}s: {counts}"
+    return f"   {result.provider:<11} {result.status} in {result.seconds:.2f}s: {counts}"
 
 
 def print_summary(outcome: RunOutcome) -> None:
