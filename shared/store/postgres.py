@@ -27,6 +27,7 @@ async def _configure(conn: psycopg.AsyncConnection[Any]) -> None:
 
 class PostgresStore(CatalogStore):
     def __init__(self, conninfo: str, *, max_size: int = 4) -> None:
+        self._conninfo = conninfo
         self._pool = AsyncConnectionPool(
             conninfo,
             min_size=1,
@@ -40,7 +41,7 @@ class PostgresStore(CatalogStore):
         # one plain connect first: fails fast with the server's own reason, where the pool
         # would retry quietly until its timeout
         try:
-            probe = await psycopg.AsyncConnection.connect(self._pool.conninfo, connect_timeout=10)
+            probe = await psycopg.AsyncConnection.connect(self._conninfo, connect_timeout=10)
         except psycopg.OperationalError as exc:
             raise DatabaseUnavailable(f"cannot connect to the database: {_message(exc)}") from exc
         await probe.close()

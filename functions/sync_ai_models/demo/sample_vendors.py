@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-OPENAI_V1 = [
+OPENAI_V1: list[dict[str, Any]] = [
     {"id": "gpt-4o", "object": "model", "created": 1715367049, "owned_by": "system"},
     {"id": "gpt-4o-mini", "object": "model", "created": 1721172741, "owned_by": "system"},
     {"id": "gpt-4.1", "object": "model", "created": 1744316542, "owned_by": "system"},
@@ -20,12 +20,12 @@ OPENAI_V1 = [
     },
     {"id": "whisper-1", "object": "model", "created": 1677532384, "owned_by": "openai-internal"},
 ]
-OPENAI_V2 = [
+OPENAI_V2: list[dict[str, Any]] = [
     *OPENAI_V1,
     {"id": "gpt-4.1-nano", "object": "model", "created": 1744321707, "owned_by": "system"},
 ]
 
-ANTHROPIC = [
+ANTHROPIC: list[dict[str, Any]] = [
     {
         "type": "model",
         "id": "claude-sonnet-4-20250514",
@@ -48,7 +48,7 @@ ANTHROPIC = [
     },
 ]
 
-GOOGLE = [
+GOOGLE: list[dict[str, Any]] = [
     {
         "name": "models/gemini-2.5-pro",
         "version": "2.5",
@@ -77,7 +77,7 @@ GOOGLE = [
     },
 ]
 
-GROQ_V1 = [
+GROQ_V1: list[dict[str, Any]] = [
     {
         "id": "llama-3.3-70b-versatile",
         "object": "model",
@@ -115,9 +115,9 @@ GROQ_V1 = [
         "max_completion_tokens": 448,
     },
 ]
-GROQ_V2 = [m for m in GROQ_V1 if m["id"] != "gemma2-9b-it"]
+GROQ_V2: list[dict[str, Any]] = [m for m in GROQ_V1 if m["id"] != "gemma2-9b-it"]
 
-OPENROUTER_V1 = [
+OPENROUTER_V1: list[dict[str, Any]] = [
     {
         "id": "anthropic/claude-3.5-haiku",
         "name": "Anthropic: Claude 3.5 Haiku",
@@ -181,7 +181,7 @@ OPENROUTER_V1 = [
         "supported_parameters": [],
     },
 ]
-OPENROUTER_V2 = [
+OPENROUTER_V2: list[dict[str, Any]] = [
     {**m, "pricing": {**m["pricing"], "prompt": "0.000001", "completion": "0.000005"}}
     if m["id"] == "anthropic/claude-3.5-haiku"
     else m

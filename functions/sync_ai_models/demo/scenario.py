@@ -20,7 +20,7 @@ from shared.store.postgres import PostgresStore
 
 DEMO_KEY = "demo-key-not-a-real-secret"
 # what a person changes by hand between the two syncs: (provider, model, config fields)
-MANUAL_EDITS = [
+MANUAL_EDITS: list[tuple[str, str, dict[str, Any]]] = [
     ("openai", "gpt-4o", {"hard_cap_output_tokens": 4096, "team_note": "support bot cap"}),
     ("openrouter", "anthropic/claude-3.5-haiku", {"input_token_cost_rate": 0.0000007}),
 ]
@@ -102,7 +102,7 @@ def _changes_report(db: psycopg.Connection, run: RunOutcome, echo: Echo) -> None
         "where run_id = %s order by kind, provider, api_identifier",
         (run.run_id,),
     ).fetchall()
-    labels = {
+    labels: dict[str, str] = {
         "added": "added",
         "updated": "changed",
         "deactivated": "deactivated",
