@@ -111,7 +111,8 @@ def _changes_report(db: psycopg.Connection, run: RunOutcome, echo: Echo) -> None
         "cap_clamped": "cap clamped",
     }
     for kind, model, changes in rows:
-        echo(f"   {labels.get(kind, kind) + ':':<13} {model}{_describe(kind, changes)}")
+        label = f"{labels.get(kind) or kind}:"
+        echo(f"   {label:<13} {model}{_describe(kind, changes)}")
     echo(f"   run {run.run_id}: {run.status}")
 
 
