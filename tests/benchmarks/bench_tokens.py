@@ -98,11 +98,13 @@ def ratios(results: dict[str, tuple[float, float]], a: str, b: str) -> str:
 
 
 def measure(runs: dict[str, Callable[[], object]], repeat: int) -> dict[str, tuple[float, float]]:
-    """(best, median) CPU seconds of each run; runs are interleaved so that load on the machine
-    falls on all of them alike."""
+    """(best, median) CPU seconds of each run; runs are interleaved, in a rotating order, so that
+    load on the machine and cache effects fall on all of them alike."""
     times: dict[str, list[float]] = {name: [] for name in runs}
-    for _ in range(repeat):
-        for name, run in runs.items():
+    names = list(runs)
+    for i in range(repeat):
+        for name in names[i % len(names) :] + names[: i % len(names)]:
+            run = runs[name]
             gc.collect()
             start = time.process_time()
             run()
