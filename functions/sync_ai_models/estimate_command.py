@@ -42,13 +42,15 @@ def load_default_builder() -> BuildDefault:
 
 
 def _connection_errors() -> tuple[type[BaseException], ...]:
+    """What "the database cannot be reached" looks like from the store and its drivers."""
     errors: list[type[BaseException]] = [OSError, httpx.TransportError]
-    try:
-        import psycopg
-    except ImportError:  # pragma: no cover - psycopg is a dependency
-        pass
-    else:
-        errors.append(psycopg.OperationalError)
+    for module, name in (("shared.errors", "DatabaseUnavailable"), ("psycopg", "OperationalError")):
+        try:
+            error = getattr(importlib.import_module(module), name)
+        except (ImportError, AttributeError):
+            continue
+        if isinstance(error, type) and issubclass(error, BaseException):
+            errors.append(error)
     return tuple(errors)
 
 

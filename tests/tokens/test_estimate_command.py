@@ -9,6 +9,7 @@ from click.testing import CliRunner, Result
 
 from functions.sync_ai_models import estimate_command
 from functions.sync_ai_models.estimate_command import estimate
+from shared.errors import DatabaseUnavailable
 from shared.model_config import ModelConfig, RoughCharCountStrategy, TiktokenStrategy
 from tests.tokens.chats import CHATS
 
@@ -74,10 +75,14 @@ def test_a_model_not_in_the_database_uses_the_default(messages_file: Path) -> No
     assert data["input_cost_usd"] is None
 
 
+@pytest.mark.parametrize(
+    "error",
+    [ConnectionRefusedError(111, "refused"), DatabaseUnavailable("cannot connect to the database")],
+)
 def test_an_unreachable_database_falls_back_with_a_note(
-    messages_file: Path, stand_ins: dict[str, object]
+    messages_file: Path, stand_ins: dict[str, object], error: Exception
 ) -> None:
-    stand_ins["error"] = ConnectionRefusedError(111, "refused")
+    stand_ins["error"] = error
     result = run("--provider", "openai", "--model", "gpt-4o", "--messages", messages_file, "--json")
     assert result.exit_code == 0
     assert json.loads(result.stdout)["config_source"] == "default"
