@@ -24,6 +24,7 @@ from functions.sync_ai_models.runner import (
     UnknownProvider,
     run_sync,
 )
+from functions.sync_ai_models.serve_command import serve
 from shared.ai_service import PROVIDERS
 from shared.errors import SyncError
 from shared.migrations import migrate as apply_migrations
@@ -147,6 +148,7 @@ def status(as_json: bool) -> None:
 
 main.add_command(estimate)
 main.add_command(demo)
+main.add_command(serve)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -1,0 +1,177 @@
+"""What the HTTP handler reads and writes: the POST body and every JSON answer, as pydantic models.
+
+The response models list their fields explicitly (extra fields are dropped), so nothing the
+runner or the database carries beyond them (a key, a raw vendor entry) can reach a caller.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any, Literal
+from uuid import UUID
+
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, ValidationError
+
+from functions.sync_ai_models.runner import RunOutcome, SyncRequest
+from shared.ai_service import PROVIDERS
+from shared.catalog import ProviderStatus
+
+ProviderId = Annotated[str, Field(json_schema_extra={"enum": list(PROVIDERS)})]
+RunStatus = Literal["succeeded", "partial", "failed"]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True)
+
+
+class SyncBody(_Model):
+    """The optional JSON body of `POST`. An empty body means: every configured vendor."""
+
+    providers: list[ProviderId] | None = Field(default=None, min_length=1)
+    """Sync only these vendors. Omit for every vendor that has a key."""
+    dry_run: StrictBool = False
+    """Report what would change; write nothing to the catalog."""
+    force: StrictBool = False
+    """Deactivate even past the deactivation guard's threshold."""
+    run_id: UUID | None = None
+    """Claim this queued run (queued by pg_cron or another caller) instead of starting one."""
+
+    def to_request(self) -> SyncRequest:
+        return SyncRequest(
+            providers=self.providers, dry_run=self.dry_run, force=self.force, run_id=self.run_id
+        )
+
+
+class ProviderResultBody(_Model):
+    """What happened to one vendor in a run."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    provider: str
+    """The vendor id."""
+    status: ProviderStatus
+    """`skipped` means no key (not an error); `guarded` means the deactivation guard held."""
+    inserted: int = 0
+    """Models added to the catalog."""
+    updated: int = 0
+    """Models whose row changed."""
+    unchanged: int = 0
+    """Models listed again with nothing to change."""
+    deactivated: int = 0
+    """Models the vendor stopped listing (deactivated, never deleted)."""
+    reactivated: int = 0
+    """Models listed again after having been deactivated."""
+    overrides_kept: int = 0
+    """Fields edited by a person and kept against an upstream change."""
+    caps_clamped: int = 0
+    """Output caps lowered to a lowered provider limit."""
+    would_deactivate: int = 0
+    """Models the guard did not deactivate (status `guarded`)."""
+    listed: int = 0
+    """Models the vendor listed."""
+    seconds: float = 0.0
+    """Time spent on this vendor (listing and applying)."""
+    new_model_ids: list[str] = Field(default_factory=list)
+    """Vendor ids of the models added."""
+    error: str | None = None
+    """Why the vendor failed or was skipped (never a key, never a raw vendor payload)."""
+
+
+class RunResponse(_Model):
+    """The answer to `POST`: the run and one result per vendor."""
+
+    run_id: UUID
+    """The run's id (a row of `ai_sync_runs`)."""
+    status: RunStatus
+    """`succeeded` (HTTP 200), `partial` (207), `failed` (502, or 409 when every attempted
+    vendor was already being synced)."""
+    dry_run: bool
+    """True when nothing was written."""
+    results: list[ProviderResultBody]
+    """One entry per vendor asked for, configured or not."""
+    totals: dict[str, int]
+    """Counts summed over the vendors."""
+
+    @classmethod
+    def from_outcome(cls, outcome: RunOutcome) -> RunResponse:
+        return cls(
+            run_id=outcome.run_id,
+            status=outcome.status,
+            dry_run=outcome.dry_run,
+            results=[ProviderResultBody.model_validate(r.model_dump()) for r in outcome.results],
+            totals=outcome.totals,
+        )
+
+
+class LastRun(BaseModel):
+    """A finished run as `ai_sync_runs` holds it (without the per-vendor results)."""
+
+    model_config = ConfigDict(extra="allow", use_attribute_docstrings=True)
+
+    id: UUID
+    """The run's id."""
+    trigger: str
+    """Who started it: http, cron, cli, worker or manual."""
+    status: str
+    """succeeded, partial or failed."""
+    requested_by: str | None = None
+    """The caller (JWT subject, `service_role_key`, a user name, pg_cron)."""
+    finished_at: datetime | None = None
+    """When it finished."""
+    totals: dict[str, int] = Field(default_factory=dict)
+    """Counts summed over the vendors."""
+    new_model_ids: list[str] = Field(default_factory=list)
+    """`provider/model` ids added by the run."""
+    error: str | None = None
+    """Why the whole run failed, if it did."""
+
+
+class StatusResponse(_Model):
+    """The answer to `GET`: the last finished run and whether the catalog needs a sync."""
+
+    last_run: LastRun | None
+    """The last finished (not dry) run; null before the first one."""
+    last_success_at: datetime | None
+    """When the last succeeded or partial run finished."""
+    running: int
+    """Runs in progress now."""
+    queued: int
+    """Runs waiting for a worker."""
+    needs_sync: bool
+    """True when no run succeeded within `max_age_days`."""
+    max_age_days: int
+    """`SYNC_MAX_AGE_DAYS`: how old the last success may be."""
+
+
+class HealthResponse(_Model):
+    """The answer to `GET /health` (no authentication)."""
+
+    status: Literal["ok", "unavailable"]
+    """`ok` when the database answered."""
+    database: Literal["ok", "unavailable"]
+    """Whether the database answered a query."""
+    auth_configured: bool
+    """False when neither SUPABASE_SERVICE_ROLE_KEY nor SUPABASE_JWT_SECRET is set: then every
+    sync and status request is refused with 503."""
+
+
+class ErrorResponse(_Model):
+    """Any error answer."""
+
+    error: str
+    """What went wrong, in one line."""
+    run_id: UUID | None = None
+    """The run concerned, when there is one."""
+
+
+def validation_message(exc: ValidationError) -> str:
+    """One line naming each bad field, without echoing the values sent."""
+    parts = []
+    for error in exc.errors():
+        where = ".".join(str(part) for part in error["loc"]) or "body"
+        parts.append(f"{where}: {error['msg']}")
+    return "; ".join(parts)
+
+
+def dump(model: BaseModel) -> dict[str, Any]:
+    return model.model_dump(mode="json", exclude_none=False)
