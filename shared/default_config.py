@@ -15,12 +15,12 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
-from shared.ai_service.types import VendorModel
 from shared.limit_rules import rule_limits
 from shared.limits_catalog import CATALOG_SOURCE, catalog_limits
 from shared.model_config import ModelConfig, NoTokenization, TokenizationStrategy
 from shared.pricing import genai_price
 from shared.tokenizer_rules import tokenizer_for
+from shared.vendor_model import VendorModel
 
 VENDOR = "vendor_api"
 RULE = "rule"

@@ -47,7 +47,8 @@ def _tiers(input_mtok: Any, output_mtok: Any) -> tuple[PriceTier, ...]:
     ):
         if isinstance(value, TieredPrices):
             for tier in value.tiers:
-                starts.setdefault(tier.start, {})[field] = tier.price / _MILLION
+                # genai-prices charges a tier above `start` tokens; ours applies from start_tokens
+                starts.setdefault(tier.start + 1, {})[field] = tier.price / _MILLION
     return tuple(PriceTier(start_tokens=start, **rates) for start, rates in sorted(starts.items()))
 
 

@@ -79,7 +79,7 @@ def test_tiered_price_keeps_base_rate_and_tiers() -> None:
     assert config.output_token_cost_rate == Decimal("0.00001")
     assert config.price_tiers is not None
     (tier,) = config.price_tiers
-    assert tier.start_tokens == 200_000
+    assert tier.start_tokens == 200_001  # genai-prices: the tier applies above 200k input tokens
     assert tier.input_token_cost_rate == Decimal("0.0000025")
     assert tier.output_token_cost_rate == Decimal("0.000015")
     assert sources["price_tiers"] == GENAI_PRICES_SOURCE

@@ -37,7 +37,7 @@ from shared.ai_service.errors import (
     ProviderTransportError,
 )
 from shared.ai_service.registry import PROVIDERS, enabled_providers
-from shared.ai_service.types import Capabilities, VendorModel, VendorPrices
+from shared.vendor_model import Capabilities, VendorModel, VendorPrices
 
 __all__ = [
     "PROVIDERS",

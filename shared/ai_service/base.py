@@ -12,7 +12,7 @@ from pydantic import ValidationError
 from shared.ai_service._http import RetryPolicy, VendorHTTP
 from shared.ai_service._parse import MalformedEntry, envelope_list
 from shared.ai_service.errors import ProviderNotConfigured
-from shared.ai_service.types import VendorModel
+from shared.vendor_model import VendorModel
 
 _TRUTHY = frozenset({"1", "true", "yes", "on"})
 

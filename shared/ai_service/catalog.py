@@ -12,9 +12,9 @@ from pydantic import BaseModel, ConfigDict
 from shared.ai_service._http import RetryPolicy
 from shared.ai_service.errors import ProviderError
 from shared.ai_service.registry import PROVIDERS
-from shared.ai_service.types import VendorModel
 from shared.catalog import CatalogEntry
 from shared.default_config import build_default_config
+from shared.vendor_model import VendorModel
 
 
 class ProviderCatalog(BaseModel):

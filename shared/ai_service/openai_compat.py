@@ -12,8 +12,8 @@ from typing import Any, ClassVar
 from shared.ai_service._parse import opt_str, require_str, unix_time
 from shared.ai_service.base import ProviderAdapter
 from shared.ai_service.kind_rules import KindRule, kind_by_id
-from shared.ai_service.types import VendorModel
 from shared.catalog import ModelKind
+from shared.vendor_model import VendorModel
 
 
 class OpenAICompatAdapter(ProviderAdapter):

@@ -142,11 +142,6 @@ def test_impossible_usage_is_refused(kwargs: dict[str, int], message: str) -> No
         Usage(**kwargs)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="shared/pricing.py writes genai-prices' tier `start` as start_tokens; genai-prices "
-    "charges the tier above `start`, ModelConfig from `start_tokens` on, so it should be start + 1",
-)
 def test_the_sync_price_source_agrees_with_genai_prices_at_a_tier_boundary() -> None:
     pricing = pytest.importorskip("shared.pricing")
     quote = pricing.genai_price("google", "gemini-1.5-pro")

@@ -17,7 +17,7 @@ from shared.ai_service._parse import (
 )
 from shared.ai_service.base import ProviderAdapter
 from shared.ai_service.errors import ProviderResponseError
-from shared.ai_service.types import Capabilities, VendorModel
+from shared.vendor_model import Capabilities, VendorModel
 
 PAGE_LIMIT = 1000
 MAX_PAGES = 100

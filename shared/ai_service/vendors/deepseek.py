@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from shared.ai_service.openai_compat import OpenAICompatAdapter
-from shared.ai_service.types import Capabilities
+from shared.vendor_model import Capabilities
 
 
 class DeepSeekAdapter(OpenAICompatAdapter):

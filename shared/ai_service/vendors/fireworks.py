@@ -8,8 +8,8 @@ from typing import Any
 from shared.ai_service._parse import opt_bool, opt_count
 from shared.ai_service.kind_rules import FIREWORKS_RULES, kind_by_id
 from shared.ai_service.openai_compat import OpenAICompatAdapter
-from shared.ai_service.types import Capabilities
 from shared.catalog import ModelKind
+from shared.vendor_model import Capabilities
 
 
 class FireworksAdapter(OpenAICompatAdapter):

@@ -16,8 +16,8 @@ from shared.ai_service._parse import (
 from shared.ai_service.base import ProviderAdapter
 from shared.ai_service.errors import ProviderResponseError
 from shared.ai_service.kind_rules import GOOGLE_METHOD_KINDS, GOOGLE_NAME_RULES, kind_by_id
-from shared.ai_service.types import Capabilities, VendorModel
 from shared.catalog import ModelKind
+from shared.vendor_model import Capabilities, VendorModel
 
 PAGE_SIZE = 1000
 MAX_PAGES = 100

@@ -7,7 +7,7 @@ from typing import Any
 from shared.ai_service._parse import opt_bool, opt_count, str_list
 from shared.ai_service.kind_rules import GROQ_RULES
 from shared.ai_service.openai_compat import OpenAICompatAdapter
-from shared.ai_service.types import Capabilities
+from shared.vendor_model import Capabilities
 
 
 class GroqAdapter(OpenAICompatAdapter):

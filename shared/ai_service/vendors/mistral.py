@@ -8,8 +8,8 @@ from typing import Any
 from shared.ai_service._parse import iso_date, opt_bool, opt_count, str_list
 from shared.ai_service.kind_rules import MISTRAL_RULES, kind_by_id
 from shared.ai_service.openai_compat import OpenAICompatAdapter
-from shared.ai_service.types import Capabilities
 from shared.catalog import ModelKind
+from shared.vendor_model import Capabilities
 
 
 def _caps(entry: dict[str, Any]) -> dict[str, Any]:

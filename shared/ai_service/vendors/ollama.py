@@ -18,8 +18,8 @@ from shared.ai_service._parse import (
 from shared.ai_service.base import ProviderAdapter
 from shared.ai_service.errors import ProviderAuthError, ProviderError
 from shared.ai_service.kind_rules import OLLAMA_RULES, kind_by_id
-from shared.ai_service.types import Capabilities, VendorModel
 from shared.catalog import ModelKind
+from shared.vendor_model import Capabilities, VendorModel
 
 SHOW_CONCURRENCY = 4
 _SHOW_KEEP = ("details", "model_info", "capabilities", "modified_at")

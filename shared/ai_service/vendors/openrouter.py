@@ -16,9 +16,9 @@ from shared.ai_service._parse import (
     unix_time,
 )
 from shared.ai_service.base import ProviderAdapter
-from shared.ai_service.types import Capabilities, VendorModel, VendorPrices
 from shared.ai_service.units import openrouter_per_token
 from shared.catalog import ModelKind
+from shared.vendor_model import Capabilities, VendorModel, VendorPrices
 
 MAX_PAGES = 100
 

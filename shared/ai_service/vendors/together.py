@@ -6,9 +6,9 @@ from typing import Any
 
 from shared.ai_service._parse import opt_count, opt_str
 from shared.ai_service.openai_compat import OpenAICompatAdapter
-from shared.ai_service.types import VendorPrices
 from shared.ai_service.units import per_million_to_per_token
 from shared.catalog import ModelKind
+from shared.vendor_model import VendorPrices
 
 TYPE_KINDS: dict[str, ModelKind] = {
     "chat": "chat",

@@ -8,9 +8,9 @@ from typing import Any
 from shared.ai_service._parse import envelope_list, str_list
 from shared.ai_service.kind_rules import XAI_RULES, kind_by_id
 from shared.ai_service.openai_compat import OpenAICompatAdapter
-from shared.ai_service.types import Capabilities, VendorPrices
 from shared.ai_service.units import xai_per_token
 from shared.catalog import ModelKind
+from shared.vendor_model import Capabilities, VendorPrices
 
 _RICH = "_language_model"
 
