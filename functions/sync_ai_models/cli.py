@@ -25,6 +25,7 @@ from functions.sync_ai_models.runner import (
     run_sync,
 )
 from functions.sync_ai_models.serve_command import serve
+from functions.sync_ai_models.worker_command import worker
 from shared.ai_service import PROVIDERS
 from shared.errors import SyncError
 from shared.migrations import migrate as apply_migrations
@@ -149,6 +150,7 @@ def status(as_json: bool) -> None:
 main.add_command(estimate)
 main.add_command(demo)
 main.add_command(serve)
+main.add_command(worker)
 
 
 if __name__ == "__main__":  # pragma: no cover

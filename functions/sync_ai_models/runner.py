@@ -94,17 +94,24 @@ async def run_sync(
     requested_by: str | None = None,
     max_deactivate_share: float = 0.5,
     on_result: ProgressHook | None = None,
+    claimed: bool = False,
 ) -> RunOutcome:
+    """Runs one sync. `claimed`: the caller (the worker) already moved run `request.run_id` to
+    'running' (sync_claim_next_run), so it is not started again."""
     providers = choose_providers(request.providers)
     enabled = set(enabled_providers(env))
-    run_id = await store.start_run(
-        trigger,
-        requested_by=requested_by,
-        providers=request.providers,
-        dry_run=request.dry_run,
-        force=request.force,
-        run_id=request.run_id,
-    )
+    if claimed:
+        assert request.run_id is not None, "a claimed run needs its run_id"
+        run_id = request.run_id
+    else:
+        run_id = await store.start_run(
+            trigger,
+            requested_by=requested_by,
+            providers=request.providers,
+            dry_run=request.dry_run,
+            force=request.force,
+            run_id=request.run_id,
+        )
     started = time.perf_counter()
 
     async def one(provider: str) -> ProviderResult:
