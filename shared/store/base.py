@@ -6,6 +6,7 @@ Postgres store and the Supabase (PostgREST RPC) store share everything else.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
@@ -49,8 +50,15 @@ class CatalogStore(ABC):
         fingerprint only, so a sync where little changed sends and parses little. If the catalog
         moved in between, the database says so and the whole list is sent once more.
         """
-        payload = [_with_fingerprint(entry.to_json()) for entry in entries]
-        known: dict[str, str] = await self._rpc("sync_model_fingerprints", {"p_provider": provider})
+        # ask for the stored fingerprints while the entries are serialised
+        fingerprints = asyncio.ensure_future(
+            self._rpc("sync_model_fingerprints", {"p_provider": provider})
+        )
+        await asyncio.sleep(0)  # let the query go out before the CPU-bound work below
+        try:
+            payload = [_with_fingerprint(entry.to_json()) for entry in entries]
+        finally:
+            known: dict[str, str] = await fingerprints
         compact = [
             {"api_identifier": item["api_identifier"], "fingerprint": item["fingerprint"]}
             if known.get(item["api_identifier"]) == item["fingerprint"]
