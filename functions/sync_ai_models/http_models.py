@@ -126,8 +126,22 @@ class LastRun(BaseModel):
     """Why the whole run failed, if it did."""
 
 
-class StatusResponse(_Model):
-    """The answer to `GET`: the last finished run and whether the catalog needs a sync."""
+class NewModel(_Model):
+    """A model the last successful run added that users can pick (active and enabled)."""
+
+    provider: str
+    """The vendor id."""
+    api_identifier: str
+    """The vendor's own model id."""
+    name: str | None = None
+    """The display name."""
+
+
+class StatusResponse(BaseModel):
+    """The answer to `GET`: the last finished run and whether the catalog needs a sync.
+    Fields the database adds later pass through (additional properties)."""
+
+    model_config = ConfigDict(extra="allow", use_attribute_docstrings=True)
 
     last_run: LastRun | None
     """The last finished (not dry) run; null before the first one."""
@@ -141,6 +155,12 @@ class StatusResponse(_Model):
     """True when no run succeeded within `max_age_days`."""
     max_age_days: int
     """`SYNC_MAX_AGE_DAYS`: how old the last success may be."""
+    new_models: list[NewModel] | None = None
+    """Models the last successful run added that users can pick."""
+    new_model_count: int | None = None
+    """How many `new_models` there are."""
+    new_models_at: datetime | None = None
+    """When the run that added them finished."""
 
 
 class HealthResponse(_Model):

@@ -33,12 +33,11 @@ class StatusCache:
         if self._value is not None and self._clock() < self._expires:
             return self._value
         if self._pending is None:
-            self._pending = asyncio.ensure_future(self._refresh(fetch))
+            self._pending = asyncio.ensure_future(self._refresh(fetch, self._generation))
             self._pending.add_done_callback(self._forget)
         return await asyncio.shield(self._pending)
 
-    async def _refresh(self, fetch: Fetch) -> dict[str, Any]:
-        generation = self._generation
+    async def _refresh(self, fetch: Fetch, generation: int) -> dict[str, Any]:
         value = await fetch()
         if generation == self._generation and self.ttl > 0:
             self._value, self._expires = value, self._clock() + self.ttl
