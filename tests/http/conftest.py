@@ -1,0 +1,104 @@
+"""Fixtures: the real app over ASGI, on a fresh migrated database, with fake vendors."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping
+from contextlib import AsyncExitStack
+from typing import Any
+
+import httpx
+import pytest
+from starlette.applications import Starlette
+
+from functions.sync_ai_models.app import create_app
+from functions.sync_ai_models.logs import JsonFormatter
+from shared.settings import Settings
+from shared.store.postgres import PostgresStore
+
+from ._helpers import JWT_SECRET, SERVICE_KEY, FakeVendors, bearer, vendor_env
+
+AppClientFactory = Callable[..., Any]
+
+
+def make_settings(db_url: str, **overrides: Any) -> Settings:
+    values: dict[str, Any] = {
+        "database_url": db_url,
+        "supabase_url": None,
+        "supabase_service_role_key": SERVICE_KEY,
+        "supabase_jwt_secret": JWT_SECRET,
+        **overrides,
+    }
+    return Settings(**values)
+
+
+@pytest.fixture
+def vendors() -> FakeVendors:
+    return FakeVendors()
+
+
+@pytest.fixture
+async def app_client_for(
+    store: PostgresStore, db_url: str, vendors: FakeVendors
+) -> AsyncIterator[AppClientFactory]:
+    """Makes an httpx client for an app with these settings overrides and vendor env."""
+    async with AsyncExitStack() as stack:
+
+        async def make(env: Mapping[str, str] | None = None, **overrides: Any) -> httpx.AsyncClient:
+            vendor_client = await stack.enter_async_context(vendors.client())
+            app = create_app(
+                settings=make_settings(db_url, **overrides),
+                store=store,
+                env=vendor_env("openai", "groq") if env is None else env,
+                http_client=vendor_client,
+            )
+            return await stack.enter_async_context(_asgi_client(app))
+
+        yield make
+
+
+@pytest.fixture
+async def client(app_client_for: AppClientFactory) -> httpx.AsyncClient:
+    """An app with both credentials configured and openai + groq keyed (the default)."""
+    made: httpx.AsyncClient = await app_client_for()
+    return made
+
+
+def _asgi_client(app: Starlette) -> httpx.AsyncClient:
+    return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver")
+
+
+@pytest.fixture
+def auth() -> dict[str, str]:
+    return bearer(SERVICE_KEY)
+
+
+class LogLines(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.setFormatter(JsonFormatter())
+        self.lines: list[str] = []
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+        self.lines.append(self.format(record))
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.lines)
+
+
+@pytest.fixture
+def json_logs() -> Iterator[LogLines]:
+    """Every line the app's loggers write, formatted as the server writes them."""
+    logger = logging.getLogger("sync_ai_models")
+    handler = LogLines()
+    level = logger.level
+    logger.addHandler(handler)
+    logger.setLevel(logging.DEBUG)
+    try:
+        yield handler
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(level)
