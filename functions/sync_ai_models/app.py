@@ -43,6 +43,7 @@ log = logging.getLogger("sync_ai_models.http")
 
 HEALTH_TIMEOUT = 5.0
 STATUS_TTL = 1.0
+"""Seconds a GET status answer is reused; SYNC_STATUS_CACHE_SECONDS overrides (0: no cache)."""
 
 
 @dataclass
@@ -118,7 +119,12 @@ def _store_failure(
         status, message = 400, f"run_id {body.run_id} does not name a run"
     else:
         status, message = 500, "database error"
-    log.error("sync request failed: %s", exc, extra={"http_status": status})
+    log.log(
+        logging.ERROR if status >= 500 else logging.WARNING,
+        "sync request failed: %s",
+        exc,
+        extra={"http_status": status},
+    )
     _log_request(request, status, started, caller, run_id=body.run_id)
     return error_response(status, message, run_id=body.run_id)
 
@@ -189,6 +195,14 @@ async def _server_error(request: Request, exc: Exception) -> Response:
     return error_response(500, "internal error")
 
 
+def _status_ttl(env: Mapping[str, str]) -> float:
+    value = env.get("SYNC_STATUS_CACHE_SECONDS")
+    try:
+        return max(0.0, float(value)) if value else STATUS_TTL
+    except ValueError:
+        raise ValueError(f"SYNC_STATUS_CACHE_SECONDS must be a number, not {value!r}") from None
+
+
 def create_app(
     settings: Settings | None = None,
     store: CatalogStore | None = None,
@@ -196,14 +210,16 @@ def create_app(
     http_client: httpx.AsyncClient | None = None,
 ) -> Starlette:
     settings = settings or load_settings()
+    env = os.environ if env is None else env
     services = Services(
         settings=settings,
-        env=os.environ if env is None else env,
+        env=env,
         authenticate=Authenticator(
             settings.supabase_service_role_key, settings.supabase_jwt_secret
         ),
         store=store,
         client=http_client,
+        status=StatusCache(_status_ttl(env)),
     )
 
     @asynccontextmanager

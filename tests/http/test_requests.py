@@ -152,3 +152,19 @@ async def test_status_uses_sync_max_age_days(
 ) -> None:
     client = await app_client_for(env={}, sync_max_age_days=7)
     assert (await client.get("/", headers=auth)).json()["max_age_days"] == 7
+
+
+@pytest.mark.parametrize(("ttl", "sees_outside_run"), [("0", True), ("3600", False)])
+async def test_status_cache_seconds_from_the_environment(
+    app_client_for: AppClientFactory,
+    auth: dict[str, str],
+    store: PostgresStore,
+    ttl: str,
+    sees_outside_run: bool,
+) -> None:
+    client = await app_client_for(env={"SYNC_STATUS_CACHE_SECONDS": ttl})
+    assert (await client.get("/", headers=auth)).json()["last_run"] is None
+    run_id = await store.start_run("cli")  # a run by another process (the CLI, a replica)
+    await store.finish_run(run_id, [])
+    last_run = (await client.get("/", headers=auth)).json()["last_run"]
+    assert (last_run is not None) is sees_outside_run
