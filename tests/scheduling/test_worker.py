@@ -141,8 +141,16 @@ async def test_notify_wakes_an_idle_worker(
     # a poll interval far longer than the deadline below: only the notification can wake it
     worker = make_worker(db_url, store, vendor, http, "w1", poll_seconds=300)
     task = asyncio.create_task(worker.run())
-    await asyncio.to_thread(wait_for, lambda: worker._wake is not None, 5, "worker start")
-    await asyncio.sleep(0.5)  # let it fall asleep on an empty queue
+    # asleep: its claim found nothing (the claim is the last thing before it waits)
+    await asyncio.to_thread(
+        wait_for,
+        lambda: db.execute(
+            "select 1 from pg_stat_activity where datname = current_database() and state = 'idle'"
+            " and query like 'select public.sync_claim_next_run%'"
+        ).fetchone(),
+        10,
+        "the worker to find the queue empty",
+    )
     run_id = queue(db)
     try:
         await asyncio.to_thread(
