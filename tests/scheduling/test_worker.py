@@ -140,17 +140,16 @@ async def test_notify_wakes_an_idle_worker(
 ) -> None:
     # a poll interval far longer than the deadline below: only the notification can wake it
     worker = make_worker(db_url, store, vendor, http, "w1", poll_seconds=300)
+    asleep = asyncio.Event()
+    sleep = worker._sleep
+
+    async def noting_sleep(seconds: float) -> None:
+        asleep.set()
+        await sleep(seconds)
+
+    worker._sleep = noting_sleep  # type: ignore[method-assign]
     task = asyncio.create_task(worker.run())
-    # asleep: its claim found nothing (the claim is the last thing before it waits)
-    await asyncio.to_thread(
-        wait_for,
-        lambda: db.execute(
-            "select 1 from pg_stat_activity where datname = current_database() and state = 'idle'"
-            " and query like 'select public.sync_claim_next_run%'"
-        ).fetchone(),
-        10,
-        "the worker to find the queue empty",
-    )
+    await asyncio.wait_for(asleep.wait(), timeout=10)
     run_id = queue(db)
     try:
         await asyncio.to_thread(
