@@ -32,7 +32,12 @@ def load_migrations(
 
 
 postgresql_noproc = factories.postgresql_noproc(
-    host=PG_HOST, port=PG_PORT, user=PG_USER, dbname="sync_ai_models_test", load=[load_migrations]
+    host=PG_HOST,
+    port=PG_PORT,
+    user=PG_USER,
+    # one name per pytest process: two sessions at once must not share a template database
+    dbname=f"sync_ai_models_test_{os.getpid()}",
+    load=[load_migrations],
 )
 postgresql = factories.postgresql("postgresql_noproc")
 

@@ -17,6 +17,7 @@ import httpx
 from functions.sync_ai_models.context import database_url, store_session
 from functions.sync_ai_models.demo_command import demo
 from functions.sync_ai_models.estimate_command import estimate
+from functions.sync_ai_models.notify import notify_run
 from functions.sync_ai_models.report import print_summary, progress_line
 from functions.sync_ai_models.runner import (
     ProviderResult,
@@ -98,7 +99,7 @@ def sync(providers: tuple[str, ...], dry_run: bool, force: bool, as_json: bool) 
 
     async def run() -> Any:
         async with store_session(settings) as store, httpx.AsyncClient() as client:
-            return await run_sync(
+            outcome = await run_sync(
                 store,
                 request,
                 env=os.environ,
@@ -108,6 +109,8 @@ def sync(providers: tuple[str, ...], dry_run: bool, force: bool, as_json: bool) 
                 max_deactivate_share=settings.sync_max_deactivate_share,
                 on_result=show,
             )
+            await notify_run(outcome, os.environ, client)
+            return outcome
 
     outcome = _run(run())
     if as_json:
