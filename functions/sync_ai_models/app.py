@@ -22,6 +22,7 @@ from typing import Any
 
 import httpx
 from starlette.applications import Starlette
+from starlette.background import BackgroundTask
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
@@ -31,6 +32,7 @@ from functions.sync_ai_models.auth import Authenticator, AuthError, Caller
 from functions.sync_ai_models.body import parse_sync_body, read_capped
 from functions.sync_ai_models.context import open_store
 from functions.sync_ai_models.http_models import RunResponse, SyncBody
+from functions.sync_ai_models.notify import notify_run
 from functions.sync_ai_models.openapi import FUNCTION_PATHS, build_openapi
 from functions.sync_ai_models.responses import JSONResponse, error_response
 from functions.sync_ai_models.runner import UnknownProvider, choose_providers, run_sync
@@ -107,6 +109,8 @@ async def post_sync(request: Request) -> Response:
     return JSONResponse(
         RunResponse.from_outcome(outcome).model_dump(mode="json"),
         status_code=outcome.http_status,
+        # the webhook (if any) after the answer: a slow receiver never delays the caller
+        background=BackgroundTask(notify_run, outcome, services.env, client),
     )
 
 
@@ -146,9 +150,7 @@ async def health(request: Request) -> Response:
     database = "unavailable"
     if services.store is not None:
         try:
-            await asyncio.wait_for(
-                services.store.status(services.settings.sync_max_age_days), HEALTH_TIMEOUT
-            )
+            await asyncio.wait_for(services.store.ping(), HEALTH_TIMEOUT)
             database = "ok"
         except Exception as exc:  # any failure means "not healthy"; the reason goes to the log
             log.warning("health check: database did not answer: %s", type(exc).__name__)

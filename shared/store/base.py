@@ -34,6 +34,10 @@ class CatalogStore(ABC):
     async def close(self) -> None:  # noqa: B027 - back ends without resources need nothing
         pass
 
+    async def ping(self) -> None:
+        """Raises unless the database answers (for health checks)."""
+        await self._rpc("sync_status", {"p_max_age_days": 30})
+
     async def apply_provider_models(
         self,
         provider: str,

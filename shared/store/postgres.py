@@ -55,6 +55,13 @@ class PostgresStore(CatalogStore):
     async def close(self) -> None:
         await self._pool.close()
 
+    async def ping(self) -> None:
+        try:
+            async with self._pool.connection() as conn:
+                await conn.execute("select 1")
+        except psycopg.Error as exc:
+            raise DatabaseUnavailable(_message(exc)) from exc
+
     async def _rpc(self, function: str, args: dict[str, Any]) -> Any:
         query = sql.SQL("select public.{}({})").format(
             sql.Identifier(function),
