@@ -7,6 +7,30 @@
 -- reference is checked for existence first and run as dynamic SQL, so this compiles and runs on
 -- plain Postgres too. Failing to POST never loses the run: it stays queued for a worker (or for
 -- the next tick, which POSTs it again instead of queueing another).
+--
+-- sync_can_use checks the schema before anything in it: for a role without usage on schema net
+-- or vault (service_role on Supabase, say) to_regprocedure/to_regclass raise "permission denied
+-- for schema" instead of answering null.
+
+create or replace function public.sync_can_use(
+  p_schema text,
+  p_function text default null,
+  p_relation text default null
+)
+returns boolean
+language sql
+stable
+security invoker
+set search_path = ''
+as $$
+  select to_regnamespace(p_schema) is not null
+     and has_schema_privilege(to_regnamespace(p_schema), 'usage')
+     and (p_function is null or to_regprocedure(p_function) is not null)
+     and (p_relation is null or to_regclass(p_relation) is not null)
+$$;
+
+revoke execute on function public.sync_can_use(text, text, text) from public, anon, authenticated;
+grant execute on function public.sync_can_use(text, text, text) to service_role;
 
 create or replace function public.sync_cron_run()
 returns uuid
@@ -34,12 +58,14 @@ begin
   if cfg.function_url is null then
     return run;  -- a worker claims it
   end if;
-  if to_regprocedure('net.http_post(text, jsonb, jsonb, jsonb, integer)') is null then
-    raise notice 'sync-ai-models: function_url is set but pg_net is not installed; run % waits for a worker', run;
+  if not public.sync_can_use('net', 'net.http_post(text, jsonb, jsonb, jsonb, integer)') then
+    raise notice 'sync-ai-models: function_url is set but pg_net is not installed (or % may not '
+                 'use it); run % waits for a worker', current_user, run;
     return run;
   end if;
-  if to_regclass('vault.decrypted_secrets') is null then
-    raise warning 'sync-ai-models: Supabase Vault is not installed; run % waits for a worker', run;
+  if not public.sync_can_use('vault', null, 'vault.decrypted_secrets') then
+    raise warning 'sync-ai-models: Supabase Vault is not installed or % may not use it; '
+                  'run % waits for a worker', current_user, run;
     return run;
   end if;
   begin

@@ -136,6 +136,8 @@ class Worker:
 
     async def _sleep(self, seconds: float) -> None:
         """Until a notification, stop() or the timeout."""
+        if self._stopping.is_set():  # stop() may have come while _wake was being cleared
+            return
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self._wake.wait(), timeout=seconds)
 

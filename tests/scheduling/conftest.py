@@ -60,7 +60,10 @@ def _handler(vendor: FakeVendor) -> type[BaseHTTPRequestHandler]:
             self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
-            self.wfile.write(body)
+            try:
+                self.wfile.write(body)
+            except (BrokenPipeError, ConnectionResetError):
+                pass  # the client went away (a worker killed mid-run, on purpose)
 
         def do_GET(self) -> None:
             if self.path.split("?")[0] != "/v1/models":
