@@ -71,9 +71,6 @@ begin
   begin
     perform set_config('sync_ai_models.in_sync', 'on', true);
 
-    -- lock the provider's rows first, so that an edit committed meanwhile is read, not overwritten
-    perform 1 from public.ai_providers where provider = p_provider for update;
-
     drop table if exists pg_temp.sync_incoming;
     create temp table sync_incoming on commit drop as
     select distinct on (e ->> 'api_identifier')
@@ -101,6 +98,18 @@ begin
       raise exception 'stale fingerprints: models of % changed since their fingerprints were read',
         p_provider using errcode = 'AISTL', hint = 'Send the whole entries.';
     end if;
+
+    -- lock the rows this sync may write (models sent whole, active models it did not list)
+    -- before reading them, so that an edit committed meanwhile is merged, not overwritten; rows
+    -- vouched for by a fingerprint are neither read for a merge nor written
+    perform 1
+      from public.ai_providers p
+     where p.provider = p_provider
+       and (exists (select 1 from sync_incoming i
+                     where i.api_identifier = p.api_identifier and not i.claim)
+            or (p.is_active and not exists (select 1 from sync_incoming i
+                                             where i.api_identifier = p.api_identifier)))
+       for update of p;
 
     -- the merge plan: one row per model sent whole
     drop table if exists pg_temp.sync_plan;

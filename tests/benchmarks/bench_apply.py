@@ -14,10 +14,10 @@ import asyncio
 import json
 import os
 import resource
+import statistics
 import time
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
 
 import psycopg
 
@@ -73,23 +73,23 @@ def backend_peak_rss_kib(conn: psycopg.Connection) -> int | None:
 
 
 async def timed(
-    label: str,
-    store: PostgresStore,
-    provider: str,
-    entries: list[CatalogEntry],
-    results: dict[str, float],
-) -> Any:
+    store: PostgresStore, provider: str, entries: list[CatalogEntry]
+) -> tuple[float, dict[str, int]]:
     start = time.perf_counter()
     result = await store.apply_provider_models(provider, entries)
-    results[label] = time.perf_counter() - start
+    elapsed = time.perf_counter() - start
+    return elapsed, result.model_dump(include={"inserted", "updated", "unchanged"})
+
+
+def report(label: str, times: list[float], counts: dict[str, int]) -> float:
+    median = statistics.median(times)
     print(
-        f"{label:<34} {results[label]:8.3f} s   "
-        f"{result.model_dump(include={'inserted', 'updated', 'unchanged'})}"
+        f"{label:<34} median {median:6.3f} s  min {min(times):6.3f} s  (n={len(times)})  {counts}"
     )
-    return result
+    return median
 
 
-async def run(n: int) -> None:
+async def run(n: int, repeat: int) -> None:
     admin = f"postgresql://{USER}@{HOST}:{PORT}/postgres"
     dbname = f"bench_apply_{os.getpid()}"
     with psycopg.connect(admin, autocommit=True) as conn:
@@ -98,31 +98,36 @@ async def run(n: int) -> None:
     try:
         migrate(url, SQL_DIR)
         store = await PostgresStore(url, max_size=1).open()
-        first, changed = models(n, "0.0000025"), models(n, "0.000003")
+        prices = ("0.0000025", "0.000003")
+        lists = [models(n, price) for price in prices]
         results: dict[str, float] = {}
-        await timed(f"cold insert of {n}", store, "bench", first, results)
-        await timed("no-op re-apply", store, "bench", first, results)
-        await timed("every model changed", store, "bench", changed, results)
-        await timed("every model changed back", store, "bench", first, results)
+        cold, counts = await timed(store, "bench", lists[0])
+        results["cold"] = report(f"cold insert of {n}", [cold], counts)
+        noop = [await timed(store, "bench", lists[0]) for _ in range(repeat)]
+        results["noop"] = report("no-op re-apply", [t for t, _ in noop], noop[-1][1])
+        # each round flips every model's price (fresh entries each time, as a real sync builds)
+        full = []
+        for i in range(repeat):
+            full.append(await timed(store, "bench", models(n, prices[(i + 1) % 2])))
+        results["full"] = report("every model changed", [t for t, _ in full], full[-1][1])
         await store.close()
 
         with psycopg.connect(url, autocommit=True) as conn:
-            for label, entries in (
-                ("seed way: cold insert", first),
-                ("seed way: every model changed", changed),
-            ):
+            seed: list[float] = []
+            for entries in lists:
                 rows = [(e.api_identifier, e.name, json.dumps(e.config.to_json())) for e in entries]
                 start = time.perf_counter()
                 for model_id, name, config in rows:
                     conn.execute(SEED_UPSERT, ("seed", model_id, name, config))
-                results[label] = time.perf_counter() - start
-                print(f"{label:<34} {results[label]:8.3f} s")
+                seed.append(time.perf_counter() - start)
+            print(f"{'seed way: cold insert':<34} {seed[0]:6.3f} s")
+            print(f"{'seed way: every model changed':<34} {seed[1]:6.3f} s")
             backend_kib = backend_peak_rss_kib(conn)
-        speedup = results["seed way: every model changed"] / results["every model changed"]
-        print(f"\nfull update vs seed way (per-row upserts): {speedup:.1f}x faster")
+        speedup = seed[1] / results["full"]
+        print(f"\nfull update vs seed way (one upsert per model): {speedup:.1f}x faster")
         print(
-            f"targets: no-op <= 0.25 s ({results['no-op re-apply']:.3f}), "
-            f"full update <= 1.0 s ({results['every model changed']:.3f}), >= 10x ({speedup:.1f}x)"
+            f"targets: no-op <= 0.25 s ({results['noop']:.3f}), "
+            f"full update <= 1.0 s ({results['full']:.3f}), >= 10x ({speedup:.1f}x)"
         )
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         print(
@@ -137,4 +142,6 @@ async def run(n: int) -> None:
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--models", type=int, default=10_000)
-    asyncio.run(run(parser.parse_args().models))
+    parser.add_argument("--repeat", type=int, default=5)
+    args = parser.parse_args()
+    asyncio.run(run(args.models, args.repeat))
