@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
@@ -44,6 +44,8 @@ class ProviderAdapter:
 
     def __init__(self, http: VendorHTTP | None = None) -> None:
         self._http = http
+        self.on_page: Callable[[list[Any]], None] | None = None
+        """Told each page of entries as it arrives (fetch_catalog parses them meanwhile)."""
 
     @property
     def http(self) -> VendorHTTP:
@@ -105,6 +107,12 @@ class ProviderAdapter:
         return cls(http)
 
     # --- listing -------------------------------------------------------------------------------
+
+    def page_arrived(self, entries: list[Any]) -> list[Any]:
+        """Paging adapters pass each page through here; returns it unchanged."""
+        if self.on_page is not None:
+            self.on_page(entries)
+        return entries
 
     def page_entries(self, body: Any) -> list[Any]:
         return envelope_list(self.provider, body, self.page_key)

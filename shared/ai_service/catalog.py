@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Mapping
 from typing import Any
@@ -10,6 +11,7 @@ import httpx
 from pydantic import BaseModel, ConfigDict
 
 from shared.ai_service._http import RetryPolicy
+from shared.ai_service.base import ListResult, ProviderAdapter
 from shared.ai_service.errors import ProviderError
 from shared.ai_service.registry import PROVIDERS
 from shared.catalog import CatalogEntry
@@ -67,6 +69,24 @@ async def list_vendor_models(
     return result.models, result.skipped_malformed, adapter.http.requests_sent
 
 
+def _build_page(
+    adapter: ProviderAdapter, items: list[Any], env: Mapping[str, str]
+) -> tuple[ListResult, list[CatalogEntry]]:
+    parsed = adapter.parse_entries(items)
+    return parsed, [to_entry(model, env) for model in parsed.models]
+
+
+def _first_of_each_id(entries: list[CatalogEntry]) -> list[CatalogEntry]:
+    """A vendor listing one id twice: keep the first."""
+    seen: set[str] = set()
+    kept: list[CatalogEntry] = []
+    for entry in entries:
+        if entry.api_identifier not in seen:
+            seen.add(entry.api_identifier)
+            kept.append(entry)
+    return kept
+
+
 async def fetch_catalog(
     provider: str,
     client: httpx.AsyncClient,
@@ -79,14 +99,32 @@ async def fetch_catalog(
     Raises ProviderNotConfigured without a key, ProviderError for any other failure (then
     nothing should be written for this vendor)."""
     started = time.perf_counter()
-    models, skipped, requests = await list_vendor_models(provider, client, env, policy=policy)
-    seen: set[str] = set()
-    entries: list[CatalogEntry] = []
-    for model in models:
-        if model.id in seen:  # a vendor listing one id twice: keep the first
-            continue
-        seen.add(model.id)
-        entries.append(to_entry(model, env))
+    adapter_cls = PROVIDERS.get(provider)
+    if adapter_cls is None:
+        raise ProviderError(provider, f"unknown provider {provider!r}")
+    adapter = adapter_cls.from_env(client, env, policy=policy)
+    # Parsing and pricing are CPU work (genai-prices matches ids rule by rule): each page is
+    # parsed in a thread as soon as it arrives, while the next page is on its way.
+    pages: list[asyncio.Future[tuple[ListResult, list[CatalogEntry]]]] = []
+    paged = 0
+
+    def on_page(items: list[Any]) -> None:
+        nonlocal paged
+        paged += len(items)
+        pages.append(asyncio.ensure_future(asyncio.to_thread(_build_page, adapter, items, env)))
+
+    adapter.on_page = on_page
+    try:
+        raw = await adapter.fetch_entries()
+        done = await asyncio.gather(*pages)
+    except BaseException:
+        await asyncio.gather(*pages, return_exceptions=True)
+        raise
+    if paged != len(raw):  # an adapter that does not report pages: all at once
+        done = [await asyncio.to_thread(_build_page, adapter, raw, env)]
+    skipped = sum(parsed.skipped_malformed for parsed, _ in done)
+    entries = _first_of_each_id([entry for _, page in done for entry in page])
+    requests = adapter.http.requests_sent
     return ProviderCatalog(
         provider=provider,
         entries=entries,

@@ -4,8 +4,7 @@
 1. All 12 vendors listed concurrently from a local server (127.0.0.1) that adds 200 ms per
    request; the paged vendors (anthropic, google, cohere, openrouter) serve 3 pages. Reports the
    wall time against the slowest vendor's chain of sequential requests (goal <= 1.2x).
-   The local server runs in the same process and event loop as the client, so its own CPU
-   time counts against the wall time. `--cold` also counts loading genai-prices and the
+   The local server is a separate process (uvicorn), as a remote vendor would be. `--cold` also counts loading genai-prices and the
    limits catalog inside the timed run.
 2. Default configs for 10,000 distinct model ids (time per model).
 """
@@ -13,17 +12,21 @@
 from __future__ import annotations
 
 import asyncio
-import socket
+import subprocess
+import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import httpx
-import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
+from functions.sync_ai_models.local_server import free_port
 from shared.ai_service import PROVIDERS, VendorModel, fetch_catalog
 from shared.default_config import build_default_config
 
@@ -82,34 +85,59 @@ async def handler(request: Request) -> JSONResponse:
     return JSONResponse(_page(provider, page, nxt))
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+def make_app() -> Starlette:
+    return Starlette(routes=[Route("/{provider}/{rest:path}", handler, methods=["GET", "POST"])])
+
+
+@contextmanager
+def vendor_server_process() -> Iterator[str]:
+    port = free_port()
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "--factory",
+            "tests.benchmarks.bench_adapters:make_app",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--log-level",
+            "warning",
+        ],
+        cwd=Path(__file__).resolve().parents[2],
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                httpx.get(f"http://127.0.0.1:{port}/ready/check", timeout=1)
+                break
+            except httpx.TransportError:
+                if time.monotonic() > deadline or server.poll() is not None:
+                    raise RuntimeError("the benchmark's vendor server did not start") from None
+                time.sleep(0.1)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.terminate()
+        server.wait(10)
 
 
 async def bench_listing(warm: bool) -> None:
     if warm:  # load genai-prices' snapshot and the limits catalog before the clock starts
         build_default_config("openai", VendorModel(provider="openai", id="gpt-4o"), env={})
-    port = _free_port()
-    app = Starlette(routes=[Route("/{provider}/{rest:path}", handler, methods=["GET", "POST"])])
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    task = asyncio.create_task(server.serve())
-    while not server.started:
-        await asyncio.sleep(0.01)
-    env = {"OPENROUTER_ENABLED": "1", "OLLAMA_ENABLED": "1"}
-    for p in PROVIDERS:
-        env[f"{p.upper()}_BASE_URL"] = f"http://127.0.0.1:{port}/{p}"
-        env[f"{p.upper()}_API_KEY"] = "bench-key"
-    env["GOOGLE_API_KEY"] = "bench-key"
-    try:
+    # the vendors' server is another process, as a remote server would be
+    with vendor_server_process() as base:
+        env = {"OPENROUTER_ENABLED": "1", "OLLAMA_ENABLED": "1"}
+        for p in PROVIDERS:
+            env[f"{p.upper()}_BASE_URL"] = f"{base}/{p}"
+            env[f"{p.upper()}_API_KEY"] = "bench-key"
+        env["GOOGLE_API_KEY"] = "bench-key"
         async with httpx.AsyncClient(limits=httpx.Limits(max_connections=50)) as client:
             started = time.perf_counter()
             results = await asyncio.gather(*(fetch_catalog(p, client, env) for p in PROVIDERS))
             wall = time.perf_counter() - started
-    finally:
-        server.should_exit = True
-        await task
     slowest = max(CHAIN.values()) * DELAY
     print(f"listing ({'warm' if warm else 'cold'}): 12 vendors concurrently, 200 ms per request")
     for r in results:

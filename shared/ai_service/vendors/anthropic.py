@@ -45,7 +45,7 @@ class AnthropicAdapter(ProviderAdapter):
         params: dict[str, Any] = {"limit": PAGE_LIMIT}
         for _ in range(MAX_PAGES):
             payload = await self.http.get_json("/models", params)
-            entries += envelope_list(self.provider, payload, "data")
+            entries += self.page_arrived(envelope_list(self.provider, payload, "data"))
             last_id = payload.get("last_id")
             if payload.get("has_more") is not True:
                 return entries

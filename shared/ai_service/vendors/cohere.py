@@ -36,7 +36,7 @@ class CohereAdapter(ProviderAdapter):
         params: dict[str, Any] = {"page_size": PAGE_SIZE}
         for _ in range(MAX_PAGES):
             payload = await self.http.get_json("/models", params)
-            entries += envelope_list(self.provider, payload, "models")
+            entries += self.page_arrived(envelope_list(self.provider, payload, "models"))
             token = payload.get("next_page_token")
             if not isinstance(token, str) or not token:
                 return entries

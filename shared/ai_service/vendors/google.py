@@ -47,7 +47,7 @@ class GoogleAdapter(ProviderAdapter):
         params: dict[str, Any] = {"pageSize": PAGE_SIZE}
         for _ in range(MAX_PAGES):
             payload = await self.http.get_json("/models", params)
-            entries += envelope_list(self.provider, payload, "models")
+            entries += self.page_arrived(envelope_list(self.provider, payload, "models"))
             token = payload.get("nextPageToken")
             if not isinstance(token, str) or not token:
                 return entries

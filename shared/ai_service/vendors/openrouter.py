@@ -58,7 +58,7 @@ class OpenRouterAdapter(ProviderAdapter):
             if path is None:
                 break
             payload = await self.http.get_json(path)
-            entries += envelope_list(self.provider, payload, "data")
+            entries += self.page_arrived(envelope_list(self.provider, payload, "data"))
             links = payload.get("links")
             nxt = links.get("next") if isinstance(links, dict) else None
             path = self._next_path(nxt) if isinstance(nxt, str) and nxt else None
