@@ -1,7 +1,7 @@
 -- The pg_cron job `sync-ai-models`, where pg_cron exists: created (or moved) from the stored
 -- schedule. Where it does not (plain Postgres without pg_cron, the embedded pgserver, a database
 -- other than cron.database_name) this says so in a notice and schedules nothing; run a worker
--- under a system scheduler instead (docs/scheduling.md).
+-- under a system scheduler instead (README, Scheduling and history).
 --
 --   select public.sync_schedule('0 */6 * * *');   -- move the job (any pg_cron schedule)
 --   select public.sync_schedule('off');           -- remove the job
@@ -46,7 +46,7 @@ begin
   if not exists (select 1 from pg_extension where extname = 'pg_cron')
      or to_regprocedure('cron.schedule(text, text, text)') is null then
     raise notice 'sync-ai-models: pg_cron is not installed in database %; nothing scheduled '
-                 '(run `sync-ai-models worker` under a system scheduler, see docs/scheduling.md)',
+                 '(run `sync-ai-models worker` under a system scheduler, see README, Scheduling and history)',
       current_database();
     return jsonb_build_object('scheduled', false, 'schedule', wanted,
                               'reason', 'pg_cron is not installed in this database');

@@ -62,7 +62,8 @@ def worker(
     if url is None:
         raise click.ClickException(
             "the worker needs a direct Postgres connection for LISTEN: set DATABASE_URL "
-            "(on Supabase, pg_cron + pg_net call the function instead; see docs/scheduling.md)"
+            "(on Supabase, pg_cron + pg_net call the function instead; "
+            "see the README, Scheduling and history)"
         )
     options = WorkerOptions(
         name=name or default_worker_name(),
