@@ -9,6 +9,7 @@ the server restarts.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -60,10 +61,9 @@ def _handler(vendor: FakeVendor) -> type[BaseHTTPRequestHandler]:
             self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
-            try:
+            # the client may have gone away (a worker killed mid-run, on purpose)
+            with contextlib.suppress(BrokenPipeError, ConnectionResetError):
                 self.wfile.write(body)
-            except (BrokenPipeError, ConnectionResetError):
-                pass  # the client went away (a worker killed mid-run, on purpose)
 
         def do_GET(self) -> None:
             if self.path.split("?")[0] != "/v1/models":
