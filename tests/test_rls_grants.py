@@ -52,6 +52,7 @@ FUNCTIONS = {
     "ai_config_error": "select ai_config_error('{}'::jsonb)",
     "ai_config_plainly_valid": "select ai_config_plainly_valid('{}'::jsonb)",
     "ai_overridden_fields": "select ai_overridden_fields('{}'::jsonb, '{}'::jsonb)",
+    "sync_claim_run": "select sync_claim_run(gen_random_uuid())",
     "sync_model_fingerprints": "select sync_model_fingerprints('zz')",
 }
 

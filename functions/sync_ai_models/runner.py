@@ -98,11 +98,24 @@ async def run_sync(
 ) -> RunOutcome:
     """Runs one sync. `claimed`: the caller (the worker) already moved run `request.run_id` to
     'running' (sync_claim_next_run), so it is not started again."""
-    providers = choose_providers(request.providers)
-    enabled = set(enabled_providers(env))
+    choose_providers(request.providers)  # a bad request fails before any run row exists
     if claimed:
         assert request.run_id is not None, "a claimed run needs its run_id"
         run_id = request.run_id
+    elif request.run_id is not None:
+        # a queued run (pg_cron's POST carries its id): run it as it was queued, unless the
+        # request says otherwise
+        row = await store.claim_run(request.run_id, claimed_by=requested_by)
+        run_id = request.run_id
+        request = request.model_copy(
+            update={
+                "providers": request.providers
+                if request.providers is not None
+                else row.get("providers"),
+                "force": request.force or bool(row.get("force")),
+                "dry_run": request.dry_run or bool(row.get("dry_run")),
+            }
+        )
     else:
         run_id = await store.start_run(
             trigger,
@@ -110,8 +123,13 @@ async def run_sync(
             providers=request.providers,
             dry_run=request.dry_run,
             force=request.force,
-            run_id=request.run_id,
         )
+    try:
+        providers = choose_providers(request.providers)  # a queued run's own list, too
+    except UnknownProvider as exc:
+        await _fail_run(store, run_id, str(exc))
+        raise
+    enabled = set(enabled_providers(env))
     started = time.perf_counter()
 
     async def one(provider: str) -> ProviderResult:

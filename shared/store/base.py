@@ -108,6 +108,13 @@ class CatalogStore(ABC):
         )
         return UUID(str(result))
 
+    async def claim_run(self, run_id: UUID, *, claimed_by: str | None = None) -> dict[str, Any]:
+        """Moves a queued run to running and returns its row; AlreadyRunning if it is not queued."""
+        row: dict[str, Any] = await self._rpc(
+            "sync_claim_run", {"p_run_id": str(run_id), "p_claimed_by": claimed_by}
+        )
+        return row
+
     async def queue_run(
         self,
         trigger: str,
