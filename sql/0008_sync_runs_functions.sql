@@ -5,8 +5,7 @@ create or replace function public.sync_start_run(
   p_requested_by text default null,
   p_providers text[] default null,
   p_dry_run boolean default false,
-  p_force boolean default false,
-  p_run_id uuid default null
+  p_force boolean default false
 )
 returns uuid
 language plpgsql
@@ -16,25 +15,36 @@ as $$
 declare
   run uuid;
 begin
-  if p_run_id is null then
-    insert into public.ai_sync_runs (trigger, requested_by, status, providers, dry_run, force, started_at)
-    values (p_trigger, p_requested_by, 'running', p_providers, p_dry_run, p_force, now())
-    returning id into run;
-    return run;
-  end if;
-  -- claim a queued run (queued by pg_cron or another caller): exactly one claimer wins
-  update public.ai_sync_runs
-     set status = 'running', started_at = now(), claimed_by = coalesce(p_requested_by, claimed_by)
-   where id = p_run_id and status = 'queued'
+  insert into public.ai_sync_runs (trigger, requested_by, status, providers, dry_run, force, started_at)
+  values (p_trigger, p_requested_by, 'running', p_providers, p_dry_run, p_force, now())
   returning id into run;
-  if run is null then
+  return run;
+end
+$$;
+
+-- Claims one queued run by id (the run_id a pg_net POST carries) and answers the run row, so the
+-- claimer runs it as it was queued (its providers, force and dry_run): exactly one claimer wins.
+create or replace function public.sync_claim_run(p_run_id uuid, p_claimed_by text default null)
+returns jsonb
+language plpgsql
+security invoker
+set search_path = ''
+as $$
+declare
+  claimed jsonb;
+begin
+  update public.ai_sync_runs
+     set status = 'running', started_at = now(), claimed_by = coalesce(p_claimed_by, claimed_by)
+   where id = p_run_id and status = 'queued'
+  returning to_jsonb(ai_sync_runs.*) into claimed;
+  if claimed is null then
     if exists (select 1 from public.ai_sync_runs where id = p_run_id) then
       raise exception 'already running: run % is not queued any more', p_run_id
         using errcode = 'lock_not_available';
     end if;
     raise exception 'run % does not exist', p_run_id using errcode = 'no_data_found';
   end if;
-  return run;
+  return claimed;
 end
 $$;
 
@@ -140,14 +150,16 @@ create or replace view public.ai_sync_status
 with (security_invoker = true) as
 select public.sync_status() as status;
 
-revoke execute on function public.sync_start_run(text, text, text[], boolean, boolean, uuid)
+revoke execute on function public.sync_start_run(text, text, text[], boolean, boolean)
   from public, anon, authenticated;
+revoke execute on function public.sync_claim_run(uuid, text) from public, anon, authenticated;
 revoke execute on function public.sync_queue_run(text, text, text[], boolean)
   from public, anon, authenticated;
 revoke execute on function public.sync_finish_run(uuid, jsonb, text) from public, anon, authenticated;
 revoke execute on function public.sync_status(integer) from public, anon, authenticated;
-grant execute on function public.sync_start_run(text, text, text[], boolean, boolean, uuid)
+grant execute on function public.sync_start_run(text, text, text[], boolean, boolean)
   to service_role;
+grant execute on function public.sync_claim_run(uuid, text) to service_role;
 grant execute on function public.sync_queue_run(text, text, text[], boolean) to service_role;
 grant execute on function public.sync_finish_run(uuid, jsonb, text) to service_role;
 grant execute on function public.sync_status(integer) to service_role;

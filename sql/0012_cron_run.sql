@@ -1,7 +1,7 @@
 -- What the pg_cron job runs: queue a run (trigger 'cron'; sync_queue_run NOTIFYs the workers on
 -- channel ai_sync_runs) and, where pg_net exists and a function URL is configured, POST
 -- {"run_id": ...} to the function with the service-role key from Supabase Vault. The function
--- claims that queued run (sync_start_run), so the run happens once, whoever claims it first.
+-- claims that queued run (sync_claim_run), so the run happens once, whoever claims it first.
 --
 -- net.* and vault.* exist only on Supabase (or where pg_net / supabase_vault are installed): every
 -- reference is checked for existence first and run as dynamic SQL, so this compiles and runs on

@@ -60,9 +60,14 @@ async def test_a_queued_run_is_claimed_once(store: PostgresStore, db: psycopg.Co
     assert db.execute("select status from ai_sync_runs where id = %s", (queued,)).fetchone() == (
         "queued",
     )
-    assert await store.start_run("worker", run_id=queued) == queued
+    claimed = await store.claim_run(queued, claimed_by="worker-1")
+    assert (claimed["id"], claimed["status"], claimed["claimed_by"]) == (
+        str(queued),
+        "running",
+        "worker-1",
+    )
     with pytest.raises(AlreadyRunning, match="not queued"):
-        await store.start_run("worker", run_id=queued)
+        await store.claim_run(queued)
 
 
 async def test_status_and_needs_sync(store: PostgresStore, db: psycopg.Connection) -> None:

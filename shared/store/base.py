@@ -93,7 +93,6 @@ class CatalogStore(ABC):
         providers: Sequence[str] | None = None,
         dry_run: bool = False,
         force: bool = False,
-        run_id: UUID | None = None,
     ) -> UUID:
         result = await self._rpc(
             "sync_start_run",
@@ -103,7 +102,6 @@ class CatalogStore(ABC):
                 "p_providers": list(providers) if providers is not None else None,
                 "p_dry_run": dry_run,
                 "p_force": force,
-                "p_run_id": str(run_id) if run_id else None,
             },
         )
         return UUID(str(result))

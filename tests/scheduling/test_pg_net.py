@@ -68,8 +68,8 @@ async def test_cron_run_posts_the_queued_run_id_with_the_vault_key(
             8000,
         )
     ]
-    # the function claims that run (POST run_id -> sync_start_run); a worker finds nothing left
-    assert await store.start_run("http", run_id=run_id) == run_id
+    # the function claims that run (POST run_id -> sync_claim_run); a worker finds nothing left
+    assert (await store.claim_run(run_id))["id"] == str(run_id)
     assert supabase_like.execute("select sync_claim_next_run('w1')").fetchone() == (None,)
 
 
