@@ -1,4 +1,4 @@
--- Start, queue and finish runs; the status a caller sees (last run, needs_sync).
+-- Start, claim, queue and finish runs. (The status a caller sees is in 0015_app_status.sql.)
 
 create or replace function public.sync_start_run(
   p_trigger text,
@@ -120,48 +120,14 @@ begin
 end
 $$;
 
-create or replace function public.sync_status(p_max_age_days integer default 30)
-returns jsonb
-language sql
-stable
-security invoker
-set search_path = ''
-as $$
-  with last_run as (
-    select * from public.ai_sync_runs
-     where finished_at is not null and not dry_run
-     order by finished_at desc limit 1
-  ),
-  last_success as (
-    select max(finished_at) as at from public.ai_sync_runs
-     where status in ('succeeded', 'partial') and not dry_run
-  )
-  select jsonb_build_object(
-    'last_run', (select to_jsonb(l) - 'results' from last_run l),
-    'last_success_at', (select at from last_success),
-    'running', (select count(*) from public.ai_sync_runs where status = 'running'),
-    'queued', (select count(*) from public.ai_sync_runs where status = 'queued'),
-    'needs_sync', coalesce((select at from last_success)
-                           < now() - make_interval(days => p_max_age_days), true),
-    'max_age_days', p_max_age_days)
-$$;
-
-create or replace view public.ai_sync_status
-with (security_invoker = true) as
-select public.sync_status() as status;
-
 revoke execute on function public.sync_start_run(text, text, text[], boolean, boolean)
   from public, anon, authenticated;
 revoke execute on function public.sync_claim_run(uuid, text) from public, anon, authenticated;
 revoke execute on function public.sync_queue_run(text, text, text[], boolean)
   from public, anon, authenticated;
 revoke execute on function public.sync_finish_run(uuid, jsonb, text) from public, anon, authenticated;
-revoke execute on function public.sync_status(integer) from public, anon, authenticated;
 grant execute on function public.sync_start_run(text, text, text[], boolean, boolean)
   to service_role;
 grant execute on function public.sync_claim_run(uuid, text) to service_role;
 grant execute on function public.sync_queue_run(text, text, text[], boolean) to service_role;
 grant execute on function public.sync_finish_run(uuid, jsonb, text) to service_role;
-grant execute on function public.sync_status(integer) to service_role;
-revoke all on public.ai_sync_status from public, anon, authenticated;
-grant select on public.ai_sync_status to service_role;

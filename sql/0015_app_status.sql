@@ -78,7 +78,8 @@ comment on view public.ai_sync_app_status is
 revoke all on public.ai_sync_app_status from public, anon, authenticated, service_role;
 grant select on public.ai_sync_app_status to authenticated, service_role;
 
--- The service-role status (HTTP GET, `sync-ai-models status`) carries the same new models.
+-- The service-role status (HTTP GET, `sync-ai-models status`): last run, needs_sync, and the same
+-- new models as the apps' view.
 create or replace function public.sync_status(p_max_age_days integer default 30)
 returns jsonb
 language sql
@@ -110,3 +111,12 @@ as $$
     'new_model_count', (select new_model_count from app),
     'new_models_at', (select new_models_at from app))
 $$;
+
+create or replace view public.ai_sync_status
+with (security_invoker = true) as
+select public.sync_status() as status;
+
+revoke execute on function public.sync_status(integer) from public, anon, authenticated;
+grant execute on function public.sync_status(integer) to service_role;
+revoke all on public.ai_sync_status from public, anon, authenticated;
+grant select on public.ai_sync_status to service_role;
