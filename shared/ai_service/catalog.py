@@ -53,6 +53,15 @@ def parse_page(provider: str, body: Any) -> tuple[list[VendorModel], int]:
     return result.models, result.skipped_malformed
 
 
+def _adapter(
+    provider: str, client: httpx.AsyncClient, env: Mapping[str, str], policy: RetryPolicy | None
+) -> ProviderAdapter:
+    adapter_cls = PROVIDERS.get(provider)
+    if adapter_cls is None:
+        raise ProviderError(provider, f"unknown provider {provider!r}")
+    return adapter_cls.from_env(client, env, policy=policy)
+
+
 async def list_vendor_models(
     provider: str,
     client: httpx.AsyncClient,
@@ -61,10 +70,7 @@ async def list_vendor_models(
     policy: RetryPolicy | None = None,
 ) -> tuple[list[VendorModel], int, int]:
     """(models, skipped malformed, requests sent); raises ProviderError."""
-    adapter_cls = PROVIDERS.get(provider)
-    if adapter_cls is None:
-        raise ProviderError(provider, f"unknown provider {provider!r}")
-    adapter = adapter_cls.from_env(client, env, policy=policy)
+    adapter = _adapter(provider, client, env, policy)
     result = await adapter.list_models()
     return result.models, result.skipped_malformed, adapter.http.requests_sent
 
@@ -99,10 +105,7 @@ async def fetch_catalog(
     Raises ProviderNotConfigured without a key, ProviderError for any other failure (then
     nothing should be written for this vendor)."""
     started = time.perf_counter()
-    adapter_cls = PROVIDERS.get(provider)
-    if adapter_cls is None:
-        raise ProviderError(provider, f"unknown provider {provider!r}")
-    adapter = adapter_cls.from_env(client, env, policy=policy)
+    adapter = _adapter(provider, client, env, policy)
     # Parsing and pricing are CPU work (genai-prices matches ids rule by rule): each page is
     # parsed in a thread as soon as it arrives, while the next page is on its way.
     pages: list[asyncio.Future[tuple[ListResult, list[CatalogEntry]]]] = []
