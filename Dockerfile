@@ -19,8 +19,8 @@ COPY shared ./shared
 COPY functions ./functions
 COPY sql ./sql
 RUN pip install ".[catalog]" \
- && python -m shared.tokens \
- && python -m shared.tokens --check
+ && python -m ai_catalog.tokens \
+ && python -m ai_catalog.tokens --check
 
 RUN useradd --create-home --uid 10001 app
 USER app

@@ -8,8 +8,8 @@ from typing import Any
 
 import psycopg
 
-from shared.catalog import CatalogEntry
-from shared.model_config import ModelConfig
+from ai_catalog.model_config import ModelConfig
+from ai_catalog.types import CatalogEntry
 
 BASE: dict[str, Any] = {
     "input_token_cost_rate": Decimal("0.0000025"),

@@ -10,8 +10,8 @@ import psycopg
 import pytest
 from pytest_postgresql import factories
 
-from shared.migrations import migrate
-from shared.store.postgres import PostgresStore
+from ai_catalog.store.migrations import migrate
+from ai_catalog.store.postgres import PostgresStore
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SQL_DIR = REPO_ROOT / "sql"

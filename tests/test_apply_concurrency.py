@@ -9,8 +9,8 @@ import threading
 import psycopg
 import pytest
 
-from shared.errors import AlreadyRunning
-from shared.store.postgres import PostgresStore
+from ai_catalog.errors import AlreadyRunning
+from ai_catalog.store.postgres import PostgresStore
 from tests.catalog_helpers import entry, row
 
 P = "anthropic"

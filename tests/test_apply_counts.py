@@ -7,8 +7,8 @@ import json
 import psycopg
 import pytest
 
-from shared.errors import StoreError
-from shared.store.postgres import PostgresStore
+from ai_catalog.errors import StoreError
+from ai_catalog.store.postgres import PostgresStore
 from tests.catalog_helpers import changes, entry, row
 
 P = "mistral"

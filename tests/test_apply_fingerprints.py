@@ -8,7 +8,7 @@ from typing import Any
 import psycopg
 import pytest
 
-from shared.store.postgres import PostgresStore
+from ai_catalog.store.postgres import PostgresStore
 from tests.catalog_helpers import entry, row
 
 P = "openai"

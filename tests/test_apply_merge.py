@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import psycopg
 
-from shared.store.postgres import PostgresStore
+from ai_catalog.store.postgres import PostgresStore
 from tests.catalog_helpers import changes, edit_config, entry, row
 
 P = "openai"

@@ -10,11 +10,11 @@ import psycopg
 import pytest
 from click.testing import CliRunner
 
-from functions.sync_ai_models.cli import main
-from functions.sync_ai_models.demo.sample_vendors import LISTS
-from functions.sync_ai_models.demo.scenario import DEMO_KEY, demo_env
-from functions.sync_ai_models.demo.vendor_server import VendorState, vendor_app
-from functions.sync_ai_models.local_server import serve_in_thread
+from sync_ai_models.cli import main
+from sync_ai_models.demo.sample_vendors import LISTS
+from sync_ai_models.demo.scenario import DEMO_KEY, demo_env
+from sync_ai_models.demo.vendor_server import VendorState, vendor_app
+from sync_ai_models.local_server import serve_in_thread
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from functions.sync_ai_models.cli import main
+from sync_ai_models.cli import main
 
 
 def test_demo_on_the_embedded_default(tmp_path: Path) -> None:

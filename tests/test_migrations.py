@@ -5,8 +5,8 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from shared.errors import DatabaseUnavailable, MigrationError
-from shared.migrations import discover, migrate
+from ai_catalog.errors import DatabaseUnavailable, MigrationError
+from ai_catalog.store.migrations import discover, migrate
 from tests.conftest import SQL_DIR
 
 

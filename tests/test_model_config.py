@@ -13,13 +13,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from shared.model_config import SCHEMA_PATH, ModelConfig, config_json_schema
+from ai_catalog.model_config import SCHEMA_PATH, ModelConfig, config_json_schema
 from tests.catalog_helpers import entry
 
 
 def test_exported_schema_is_current() -> None:
     assert json.loads(SCHEMA_PATH.read_text()) == config_json_schema(), (
-        "run: python -c 'from shared.model_config import write_json_schema; write_json_schema()'"
+        "run: python -c 'from ai_catalog.model_config import write_json_schema; "
+        "write_json_schema()'"
     )
 
 

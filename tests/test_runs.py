@@ -5,8 +5,8 @@ from __future__ import annotations
 import psycopg
 import pytest
 
-from shared.errors import AlreadyRunning, StoreError
-from shared.store.postgres import PostgresStore
+from ai_catalog.errors import AlreadyRunning, StoreError
+from ai_catalog.store.postgres import PostgresStore
 from tests.catalog_helpers import changes, entry
 
 

@@ -9,8 +9,8 @@ from decimal import Decimal
 import psycopg
 import pytest
 
-from shared.errors import AlreadyRunning, StoreError
-from shared.store.supabase import SupabaseStore
+from ai_catalog.errors import AlreadyRunning, StoreError
+from ai_catalog.store.supabase import SupabaseStore
 from tests.catalog_helpers import changes, entry, row
 from tests.postgrest_standin import role_key, serve
 

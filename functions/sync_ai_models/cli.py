@@ -14,23 +14,23 @@ from typing import Any, TypeVar
 import click
 import httpx
 
-from functions.sync_ai_models.context import database_url, store_session
-from functions.sync_ai_models.demo_command import demo
-from functions.sync_ai_models.estimate_command import estimate
-from functions.sync_ai_models.notify import notify_run
-from functions.sync_ai_models.report import print_summary, progress_line
-from functions.sync_ai_models.runner import (
+from ai_catalog.errors import SyncError
+from ai_catalog.store.migrations import migrate as apply_migrations
+from ai_catalog.vendors import PROVIDERS
+from sync_ai_models.context import database_url, store_session
+from sync_ai_models.demo_command import demo
+from sync_ai_models.estimate_command import estimate
+from sync_ai_models.notify import notify_run
+from sync_ai_models.report import print_summary, progress_line
+from sync_ai_models.runner import (
     ProviderResult,
     SyncRequest,
     UnknownProvider,
     run_sync,
 )
-from functions.sync_ai_models.serve_command import serve
-from functions.sync_ai_models.worker_command import worker
-from shared.ai_service import PROVIDERS
-from shared.errors import SyncError
-from shared.migrations import migrate as apply_migrations
-from shared.settings import load_settings
+from sync_ai_models.serve_command import serve
+from sync_ai_models.settings import load_settings
+from sync_ai_models.worker_command import worker
 
 T = TypeVar("T")
 
@@ -54,7 +54,7 @@ def _guarded(action: Callable[[], T]) -> T:
 @click.option("-v", "--verbose", is_flag=True, help="Log what happens (JSON lines on stderr).")
 def main(verbose: bool) -> None:
     """Keep a Postgres catalog of AI models in step with the vendors' list-models APIs."""
-    from functions.sync_ai_models.logs import configure_logging
+    from sync_ai_models.logs import configure_logging
 
     configure_logging(logging.INFO if verbose else logging.WARNING)
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from shared.embedded import embedded_database_url
-from shared.migrations import migrate
-from shared.model_config import ModelConfig
-from shared.settings import Settings, load_settings
-from shared.store.base import CatalogStore
-from shared.store.postgres import PostgresStore
-from shared.store.supabase import SupabaseStore
+from ai_catalog.model_config import ModelConfig
+from ai_catalog.store.base import CatalogStore
+from ai_catalog.store.embedded import embedded_database_url
+from ai_catalog.store.migrations import migrate
+from ai_catalog.store.postgres import PostgresStore
+from ai_catalog.store.supabase import SupabaseStore
+from sync_ai_models.settings import Settings, load_settings
 
 
 def database_url(settings: Settings) -> str | None:

@@ -10,11 +10,11 @@ import psycopg
 from psycopg import sql
 from psycopg.conninfo import make_conninfo
 
-from functions.sync_ai_models.demo.scenario import run_demo
-from shared.embedded import embedded_database_url
-from shared.errors import SyncError
-from shared.migrations import migrate
-from shared.settings import load_settings
+from ai_catalog.errors import SyncError
+from ai_catalog.store.embedded import embedded_database_url
+from ai_catalog.store.migrations import migrate
+from sync_ai_models.demo.scenario import run_demo
+from sync_ai_models.settings import load_settings
 
 DEMO_DATABASE = "sync_ai_models_demo"
 

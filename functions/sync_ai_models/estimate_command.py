@@ -1,6 +1,6 @@
 """`sync-ai-models estimate`: count, price and cap a chat request before it is sent.
 
-The config comes from the database when `functions.sync_ai_models.context.fetch_model_config` is
+The config comes from the database when `sync_ai_models.context.fetch_model_config` is
 importable and reachable, else from the default builder (with a one-line note on stderr).
 """
 
@@ -18,11 +18,11 @@ import click
 import httpx
 import pydantic
 
-from shared.model_config import ModelConfig
-from shared.tokens.errors import TokenCostError
-from shared.tokens.estimate import Estimate
-from shared.tokens.estimate import estimate as estimate_request
-from shared.tokens.lookup import BuildDefault, ResolvedConfig, default_builder, resolve_config
+from ai_catalog.model_config import ModelConfig
+from ai_catalog.tokens.errors import TokenCostError
+from ai_catalog.tokens.estimate import Estimate
+from ai_catalog.tokens.estimate import estimate as estimate_request
+from ai_catalog.tokens.lookup import BuildDefault, ResolvedConfig, default_builder, resolve_config
 
 FetchConfig = Callable[[str, str], Awaitable[ModelConfig | None]]
 
@@ -30,7 +30,7 @@ FetchConfig = Callable[[str, str], Awaitable[ModelConfig | None]]
 def load_db_fetch() -> FetchConfig | None:
     """The database lookup, or None when it is not available in this installation."""
     try:
-        context = importlib.import_module("functions.sync_ai_models.context")
+        context = importlib.import_module("sync_ai_models.context")
     except ImportError:
         return None
     fetch: FetchConfig | None = getattr(context, "fetch_model_config", None)
@@ -44,7 +44,10 @@ def load_default_builder() -> BuildDefault:
 def _connection_errors() -> tuple[type[BaseException], ...]:
     """What "the database cannot be reached" looks like from the store and its drivers."""
     errors: list[type[BaseException]] = [OSError, httpx.TransportError]
-    for module, name in (("shared.errors", "DatabaseUnavailable"), ("psycopg", "OperationalError")):
+    for module, name in (
+        ("ai_catalog.errors", "DatabaseUnavailable"),
+        ("psycopg", "OperationalError"),
+    ):
         try:
             error = getattr(importlib.import_module(module), name)
         except (ImportError, AttributeError):

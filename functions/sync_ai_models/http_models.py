@@ -12,9 +12,9 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, ValidationError
 
-from functions.sync_ai_models.runner import RunOutcome, SyncRequest
-from shared.ai_service import PROVIDERS
-from shared.catalog import ProviderStatus
+from ai_catalog.types import ProviderStatus
+from ai_catalog.vendors import PROVIDERS
+from sync_ai_models.runner import RunOutcome, SyncRequest
 
 ProviderId = Annotated[str, Field(json_schema_extra={"enum": list(PROVIDERS)})]
 RunStatus = Literal["succeeded", "partial", "failed"]

@@ -25,7 +25,7 @@ from tenacity import (
     wait_exponential,
 )
 
-from functions.sync_ai_models.runner import RunOutcome
+from sync_ai_models.runner import RunOutcome
 
 log = logging.getLogger("sync_ai_models.notify")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from functions.sync_ai_models.runner import ProviderResult, RunOutcome
+from sync_ai_models.runner import ProviderResult, RunOutcome
 
 COLUMNS = (
     ("provider", 11),

@@ -17,16 +17,16 @@ from uuid import UUID
 import httpx
 from pydantic import BaseModel, Field
 
-from shared.ai_service import (
+from ai_catalog.errors import AlreadyRunning, StoreError
+from ai_catalog.store.base import CatalogStore
+from ai_catalog.types import ApplyResult
+from ai_catalog.vendors import (
     PROVIDERS,
     ProviderError,
     ProviderNotConfigured,
     enabled_providers,
     fetch_catalog,
 )
-from shared.catalog import ApplyResult
-from shared.errors import AlreadyRunning, StoreError
-from shared.store.base import CatalogStore
 
 log = logging.getLogger("sync_ai_models")
 

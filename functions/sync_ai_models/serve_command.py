@@ -6,7 +6,7 @@ from typing import Any
 
 import click
 
-APP_FACTORY = "functions.sync_ai_models.app:create_app"
+APP_FACTORY = "sync_ai_models.app:create_app"
 
 
 def log_config(level: str) -> dict[str, Any]:
@@ -17,7 +17,7 @@ def log_config(level: str) -> dict[str, Any]:
     return {
         "version": 1,
         "disable_existing_loggers": False,
-        "formatters": {"json": {"()": "functions.sync_ai_models.logs.JsonFormatter"}},
+        "formatters": {"json": {"()": "sync_ai_models.logs.JsonFormatter"}},
         "handlers": {"stderr": handler},
         "loggers": {
             "sync_ai_models": {"handlers": ["stderr"], "level": level, "propagate": False},

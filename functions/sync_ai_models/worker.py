@@ -28,10 +28,10 @@ from uuid import UUID
 import httpx
 import psycopg
 
-from functions.sync_ai_models.notify import notify_run
-from functions.sync_ai_models.runner import RunOutcome, SyncRequest, run_sync
-from shared.errors import StoreError, SyncError
-from shared.store.base import CatalogStore
+from ai_catalog.errors import StoreError, SyncError
+from ai_catalog.store.base import CatalogStore
+from sync_ai_models.notify import notify_run
+from sync_ai_models.runner import RunOutcome, SyncRequest, run_sync
 
 log = logging.getLogger("sync_ai_models.worker")
 

@@ -9,11 +9,11 @@ import signal
 import click
 import httpx
 
-from functions.sync_ai_models.context import database_url
-from functions.sync_ai_models.worker import Worker, WorkerOptions, default_worker_name
-from shared.errors import SyncError
-from shared.settings import load_settings
-from shared.store.postgres import PostgresStore
+from ai_catalog.errors import SyncError
+from ai_catalog.store.postgres import PostgresStore
+from sync_ai_models.context import database_url
+from sync_ai_models.settings import load_settings
+from sync_ai_models.worker import Worker, WorkerOptions, default_worker_name
 
 
 @click.command("worker")

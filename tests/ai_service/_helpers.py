@@ -7,7 +7,7 @@ from typing import Any
 
 import httpx
 
-from shared.ai_service import RetryPolicy
+from ai_catalog.vendors import RetryPolicy
 
 KEY = "sk-test-SECRET-0123456789abcdef"
 BASES: dict[str, str] = {

@@ -6,7 +6,7 @@ import httpx
 import pytest
 import respx
 
-from shared.ai_service import (
+from ai_catalog.vendors import (
     ProviderAuthError,
     ProviderHTTPError,
     ProviderNotConfigured,
@@ -14,7 +14,7 @@ from shared.ai_service import (
     ProviderTransportError,
     fetch_catalog,
 )
-from shared.ai_service._http import mask_secrets, parse_retry_after
+from ai_catalog.vendors._http import mask_secrets, parse_retry_after
 
 from ._helpers import BASES, KEY, SleepRecorder, env_for, fast_policy, oa_list
 

@@ -8,7 +8,7 @@ import httpx
 import pytest
 import respx
 
-from shared.ai_service import ProviderResponseError, fetch_catalog
+from ai_catalog.vendors import ProviderResponseError, fetch_catalog
 
 from ._helpers import BASES, env_for, fast_policy
 

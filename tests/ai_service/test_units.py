@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from shared.ai_service.units import (
+from ai_catalog.vendors.units import (
     openrouter_per_token,
     per_million_to_per_token,
     xai_per_token,

@@ -10,7 +10,7 @@ import httpx
 import pytest
 import respx
 
-from shared.ai_service import PROVIDERS, ProviderCatalog, enabled_providers, fetch_catalog
+from ai_catalog.vendors import PROVIDERS, ProviderCatalog, enabled_providers, fetch_catalog
 
 from ._helpers import BASES, KEY, env_for, fast_policy, oa_list
 

@@ -26,9 +26,9 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from functions.sync_ai_models.local_server import free_port
-from shared.ai_service import PROVIDERS, VendorModel, fetch_catalog
-from shared.default_config import build_default_config
+from ai_catalog.config.defaults import build_default_config
+from ai_catalog.vendors import PROVIDERS, VendorModel, fetch_catalog
+from sync_ai_models.local_server import free_port
 
 DELAY = 0.2
 PAGED = {"anthropic", "google", "cohere", "openrouter"}

@@ -21,10 +21,10 @@ from pathlib import Path
 
 import psycopg
 
-from shared.catalog import CatalogEntry
-from shared.migrations import migrate
-from shared.model_config import ModelConfig
-from shared.store.postgres import PostgresStore
+from ai_catalog.model_config import ModelConfig
+from ai_catalog.store.migrations import migrate
+from ai_catalog.store.postgres import PostgresStore
+from ai_catalog.types import CatalogEntry
 
 SQL_DIR = Path(__file__).resolve().parents[2] / "sql"
 HOST = os.environ.get("TEST_PG_HOST", "127.0.0.1")

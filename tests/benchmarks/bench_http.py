@@ -34,11 +34,11 @@ import psycopg
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from functions.sync_ai_models.app import create_app
-from functions.sync_ai_models.runner import SyncRequest, run_sync
-from shared.migrations import migrate
-from shared.settings import Settings
-from shared.store.postgres import PostgresStore
+from ai_catalog.store.migrations import migrate
+from ai_catalog.store.postgres import PostgresStore
+from sync_ai_models.app import create_app
+from sync_ai_models.runner import SyncRequest, run_sync
+from sync_ai_models.settings import Settings
 from tests.http._helpers import JWT_SECRET, SERVICE_KEY, bearer, make_jwt
 from tests.http.local_vendor import local_vendor
 from tests.http.serve_process import serve

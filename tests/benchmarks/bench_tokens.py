@@ -38,8 +38,8 @@ if "TIKTOKEN_CACHE_DIR" not in os.environ:
 
 from litellm import token_counter
 
-from shared.model_config import TiktokenStrategy
-from shared.tokens import MessageTokenCache, count_tokens_sync, get_encoding
+from ai_catalog.model_config import TiktokenStrategy
+from ai_catalog.tokens import MessageTokenCache, count_tokens_sync, get_encoding
 
 ENCODING = "o200k_base"
 MODEL = "gpt-4o"

@@ -11,10 +11,10 @@ import httpx
 import pytest
 from starlette.applications import Starlette
 
-from functions.sync_ai_models.app import create_app
-from functions.sync_ai_models.logs import JsonFormatter
-from shared.settings import Settings
-from shared.store.postgres import PostgresStore
+from ai_catalog.store.postgres import PostgresStore
+from sync_ai_models.app import create_app
+from sync_ai_models.logs import JsonFormatter
+from sync_ai_models.settings import Settings
 
 from ._helpers import JWT_SECRET, SERVICE_KEY, FakeVendors, bearer, vendor_env
 

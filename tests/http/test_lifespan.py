@@ -5,8 +5,8 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from functions.sync_ai_models.app import create_app
-from shared.errors import DatabaseUnavailable
+from ai_catalog.errors import DatabaseUnavailable
+from sync_ai_models.app import create_app
 
 from ._helpers import SERVICE_KEY, bearer
 from .conftest import make_settings

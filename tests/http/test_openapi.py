@@ -9,10 +9,10 @@ import pytest
 from jsonschema import Draft202012Validator
 from starlette.routing import Route
 
-from functions.sync_ai_models.app import create_app
-from functions.sync_ai_models.openapi import build_openapi
-from shared.settings import Settings
-from shared.store.postgres import PostgresStore
+from ai_catalog.store.postgres import PostgresStore
+from sync_ai_models.app import create_app
+from sync_ai_models.openapi import build_openapi
+from sync_ai_models.settings import Settings
 
 from ._helpers import FakeVendors, bearer, make_jwt
 from .conftest import AppClientFactory

@@ -5,7 +5,7 @@ from __future__ import annotations
 import httpx
 import psycopg
 
-from shared.store.postgres import PostgresStore
+from ai_catalog.store.postgres import PostgresStore
 
 from ._helpers import FakeVendors
 

@@ -7,8 +7,8 @@ from collections.abc import AsyncIterator
 import httpx
 import pytest
 
-from functions.sync_ai_models.body import MAX_BODY_BYTES
-from shared.store.postgres import PostgresStore
+from ai_catalog.store.postgres import PostgresStore
+from sync_ai_models.body import MAX_BODY_BYTES
 
 from .conftest import AppClientFactory
 

@@ -9,7 +9,7 @@ from uuid import UUID
 import httpx
 import psycopg
 
-from shared.store.postgres import PostgresStore
+from ai_catalog.store.postgres import PostgresStore
 from tests.catalog_helpers import entry
 
 from ._helpers import FakeVendors

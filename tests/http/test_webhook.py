@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from functions.sync_ai_models.notify import SIGNATURE_HEADER, verify_signature
+from sync_ai_models.notify import SIGNATURE_HEADER, verify_signature
 
 from ._helpers import FakeVendors, vendor_env
 from .conftest import AppClientFactory

@@ -25,7 +25,7 @@ from typing import Any
 import psycopg
 import pytest
 
-from shared.migrations import migrate
+from ai_catalog.store.migrations import migrate
 from tests.conftest import PG_HOST, PG_PORT, PG_USER, SQL_DIR, conninfo
 
 CRON_DB = "sync_ai_models_cron"
@@ -198,7 +198,7 @@ def spawn_worker() -> Iterator[Callable[..., WorkerProcess]]:
 
     def spawn(db_url: str, env: dict[str, str], *args: str) -> WorkerProcess:
         process = subprocess.Popen(
-            [sys.executable, "-m", "functions.sync_ai_models.cli", "-v", "worker", *args],
+            [sys.executable, "-m", "sync_ai_models.cli", "-v", "worker", *args],
             cwd=REPO_ROOT,
             env=clean_env({"DATABASE_URL": db_url, **env}),
             stdout=subprocess.PIPE,

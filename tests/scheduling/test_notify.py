@@ -8,13 +8,13 @@ from uuid import uuid4
 import httpx
 import pytest
 
-from functions.sync_ai_models.notify import (
+from sync_ai_models.notify import (
     SIGNATURE_HEADER,
     build_message,
     notify_run,
     verify_signature,
 )
-from functions.sync_ai_models.runner import ProviderResult, RunOutcome
+from sync_ai_models.runner import ProviderResult, RunOutcome
 
 URL = "https://hooks.example.test/T000/B000/secret-path"
 ENV = {"SYNC_WEBHOOK_URL": URL, "SYNC_WEBHOOK_SECRET": "s3cret"}

@@ -10,7 +10,7 @@ from typing import Any
 import psycopg
 import pytest
 
-from shared.store.postgres import PostgresStore
+from ai_catalog.store.postgres import PostgresStore
 
 FUNCTION_URL = "https://project.supabase.co/functions/v1/sync-ai-models"
 

@@ -13,10 +13,10 @@ import httpx
 import psycopg
 import pytest
 
-from functions.sync_ai_models.notify import notify_run
-from functions.sync_ai_models.runner import RunOutcome
-from functions.sync_ai_models.worker import Worker, WorkerOptions
-from shared.store.postgres import PostgresStore
+from ai_catalog.store.postgres import PostgresStore
+from sync_ai_models.notify import notify_run
+from sync_ai_models.runner import RunOutcome
+from sync_ai_models.worker import Worker, WorkerOptions
 from tests.scheduling.conftest import FakeVendor, WorkerProcess, wait_for
 
 

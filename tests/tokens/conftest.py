@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 import tiktoken.load
 
-from shared.tokens.encodings import CACHE_ENV, cache_key
+from ai_catalog.tokens.encodings import CACHE_ENV, cache_key
 
 TEST_ENCODINGS = ("cl100k_base", "o200k_base")
 

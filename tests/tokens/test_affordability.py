@@ -4,8 +4,8 @@ from decimal import Decimal
 
 import pytest
 
-from shared.model_config import ModelConfig, PriceTier
-from shared.tokens.affordability import OutputAllowance, max_output_tokens
+from ai_catalog.model_config import ModelConfig, PriceTier
+from ai_catalog.tokens.affordability import OutputAllowance, max_output_tokens
 
 # $1 per 1000 input tokens, $2 per 1000 output tokens: easy to check by hand.
 PRICED = ModelConfig(

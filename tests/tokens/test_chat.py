@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from shared.tokens.chat import ChatMessage, ChatRequest, ToolDefinition, parse_chat
-from shared.tokens.errors import ChatRequestError
+from ai_catalog.tokens.chat import ChatMessage, ChatRequest, ToolDefinition, parse_chat
+from ai_catalog.tokens.errors import ChatRequestError
 
 WEATHER_SCHEMA = {"type": "object", "properties": {"city": {"type": "string"}}}
 

@@ -6,9 +6,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from shared.tokens.chat import ChatMessage, ChatRequest, ToolDefinition, parse_chat
-from shared.tokens.chatml import MessageTokenCache, count_chat
-from shared.tokens.encodings import get_encoding
+from ai_catalog.tokens.chat import ChatMessage, ChatRequest, ToolDefinition, parse_chat
+from ai_catalog.tokens.chatml import MessageTokenCache, count_chat
+from ai_catalog.tokens.encodings import get_encoding
 from tests.tokens.chats import CHATS
 
 

@@ -9,8 +9,8 @@ import pytest
 from genai_prices import data_snapshot
 from genai_prices.types import TieredPrices
 
-from shared.model_config import ModelConfig, PriceTier
-from shared.tokens.cost import Cost, Usage, cost_of, rates_for
+from ai_catalog.model_config import ModelConfig, PriceTier
+from ai_catalog.tokens.cost import Cost, Usage, cost_of, rates_for
 
 WHEN = datetime(2025, 6, 1, 12, tzinfo=UTC)
 MILLION = Decimal(1_000_000)
@@ -143,7 +143,7 @@ def test_impossible_usage_is_refused(kwargs: dict[str, int], message: str) -> No
 
 
 def test_the_sync_price_source_agrees_with_genai_prices_at_a_tier_boundary() -> None:
-    pricing = pytest.importorskip("shared.pricing")
+    pricing = pytest.importorskip("ai_catalog.config.pricing")
     quote = pricing.genai_price("google", "gemini-1.5-pro")
     if quote is None or not quote.tiers:
         pytest.skip("no tiered price for gemini-1.5-pro in this genai-prices")

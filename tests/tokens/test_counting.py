@@ -5,19 +5,19 @@ import threading
 import pytest
 import tiktoken
 
-from shared.model_config import (
+from ai_catalog.model_config import (
     ModelConfig,
     NoTokenization,
     ProviderApiStrategy,
     RoughCharCountStrategy,
     TiktokenStrategy,
 )
-from shared.tokens.chat import ChatMessage, parse_chat
-from shared.tokens.chatml import MessageTokenCache, count_chat
-from shared.tokens.counting import count_tokens, count_tokens_sync
-from shared.tokens.errors import UnsupportedStrategyError
-from shared.tokens.provider_api import ProviderApiSettings
-from shared.tokens.ratio import estimate_by_ratio
+from ai_catalog.tokens.chat import ChatMessage, parse_chat
+from ai_catalog.tokens.chatml import MessageTokenCache, count_chat
+from ai_catalog.tokens.counting import count_tokens, count_tokens_sync
+from ai_catalog.tokens.errors import UnsupportedStrategyError
+from ai_catalog.tokens.provider_api import ProviderApiSettings
+from ai_catalog.tokens.ratio import estimate_by_ratio
 from tests.tokens.chats import CHATS
 
 TEN_CHARS = [{"role": "user", "content": "abcdefghij"}]

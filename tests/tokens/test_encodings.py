@@ -5,9 +5,9 @@ from pathlib import Path
 import pytest
 import tiktoken.registry
 
-from shared.tokens import encodings
-from shared.tokens.encodings import cache_file, get_encoding
-from shared.tokens.errors import EncodingUnavailableError
+from ai_catalog.tokens import encodings
+from ai_catalog.tokens.encodings import cache_file, get_encoding
+from ai_catalog.tokens.errors import EncodingUnavailableError
 
 
 @pytest.mark.parametrize(
@@ -37,7 +37,7 @@ def test_missing_encoding_file_names_the_directory_and_the_fix(
     message = str(raised.value)
     assert f"TIKTOKEN_CACHE_DIR={str(tmp_path)!r}" in message
     assert encodings.cache_key("r50k_base") in message
-    assert "python -m shared.tokens" in message
+    assert "python -m ai_catalog.tokens" in message
     assert "\n" not in message
     assert "r50k_base" not in encodings._loaded
 

@@ -2,11 +2,11 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from shared.model_config import ModelConfig, NoTokenization, TiktokenStrategy
-from shared.tokens.chat import parse_chat
-from shared.tokens.chatml import count_chat
-from shared.tokens.estimate import estimate
-from shared.tokens.lookup import given
+from ai_catalog.model_config import ModelConfig, NoTokenization, TiktokenStrategy
+from ai_catalog.tokens.chat import parse_chat
+from ai_catalog.tokens.chatml import count_chat
+from ai_catalog.tokens.estimate import estimate
+from ai_catalog.tokens.lookup import given
 from tests.tokens.chats import CHATS
 
 CONFIG = ModelConfig(

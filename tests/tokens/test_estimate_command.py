@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from functions.sync_ai_models import estimate_command
-from functions.sync_ai_models.estimate_command import estimate
-from shared.errors import DatabaseUnavailable
-from shared.model_config import ModelConfig, RoughCharCountStrategy, TiktokenStrategy
+from ai_catalog.errors import DatabaseUnavailable
+from ai_catalog.model_config import ModelConfig, RoughCharCountStrategy, TiktokenStrategy
+from sync_ai_models import estimate_command
+from sync_ai_models.estimate_command import estimate
 from tests.tokens.chats import CHATS
 
 STORED = ModelConfig(

@@ -1,12 +1,12 @@
 from __future__ import annotations
 
-import shared.tokens
+import ai_catalog.tokens
 
 
 def test_every_exported_name_exists_and_is_listed_once() -> None:
-    assert len(set(shared.tokens.__all__)) == len(shared.tokens.__all__)
-    for name in shared.tokens.__all__:
-        assert hasattr(shared.tokens, name), name
+    assert len(set(ai_catalog.tokens.__all__)) == len(ai_catalog.tokens.__all__)
+    for name in ai_catalog.tokens.__all__:
+        assert hasattr(ai_catalog.tokens, name), name
 
 
 def test_the_public_surface() -> None:
@@ -15,4 +15,4 @@ def test_the_public_surface() -> None:
         "estimate", "parse_chat", "get_encoding", "prefetch", "TokenCount", "Usage", "Cost",
         "OutputAllowance", "ResolvedConfig", "EncodingUnavailableError",
     }  # fmt: skip
-    assert expected <= set(shared.tokens.__all__)
+    assert expected <= set(ai_catalog.tokens.__all__)

@@ -1,13 +1,9 @@
 from __future__ import annotations
 
-import importlib.util
-
 import pytest
 
-from shared.model_config import ModelConfig, RoughCharCountStrategy, TiktokenStrategy
-from shared.tokens import lookup
-from shared.tokens.errors import ConfigNotFoundError
-from shared.tokens.lookup import ResolvedConfig, given, resolve_config
+from ai_catalog.model_config import ModelConfig, RoughCharCountStrategy, TiktokenStrategy
+from ai_catalog.tokens.lookup import ResolvedConfig, given, resolve_config
 
 STORED = ModelConfig(context_window_tokens=1000)
 DEFAULT = ModelConfig(tokenization_strategy=RoughCharCountStrategy(chars_per_token=4.0))
@@ -67,25 +63,6 @@ def test_a_given_config_says_so() -> None:
     assert given(STORED, "p", "m") == ResolvedConfig(STORED, "given", "p", "m")
 
 
-async def test_no_builder_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
-    import builtins
-
-    real_import = builtins.__import__
-
-    def no_default_config(name: str, *args: object, **kwargs: object) -> object:
-        if name == "shared.default_config":
-            raise ImportError("not here")
-        return real_import(name, *args, **kwargs)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(builtins, "__import__", no_default_config)
-    with pytest.raises(ConfigNotFoundError, match="pass build_default"):
-        lookup.default_builder()
-
-
-@pytest.mark.skipif(
-    importlib.util.find_spec("shared.default_config") is None,
-    reason="shared.default_config is not written yet",
-)
 async def test_the_real_default_builder() -> None:
     resolved = await resolve_config("openai", "gpt-4o")
     assert resolved.source == "default"

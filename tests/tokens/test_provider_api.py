@@ -6,10 +6,10 @@ import httpx
 import pytest
 import respx
 
-from shared.tokens.chat import parse_chat
-from shared.tokens.provider_api import ProviderApiSettings, count_with_provider
-from shared.tokens.ratio import request_chars
-from shared.tokens.token_count import TokenCount
+from ai_catalog.tokens.chat import parse_chat
+from ai_catalog.tokens.provider_api import ProviderApiSettings, count_with_provider
+from ai_catalog.tokens.ratio import request_chars
+from ai_catalog.tokens.token_count import TokenCount
 
 CHAT = parse_chat(
     {

@@ -11,12 +11,12 @@ from typing import Any
 import httpx
 import psycopg
 
-from functions.sync_ai_models.demo.sample_vendors import LISTS
-from functions.sync_ai_models.demo.vendor_server import VendorState, vendor_app
-from functions.sync_ai_models.local_server import serve_in_thread
-from functions.sync_ai_models.report import progress_line
-from functions.sync_ai_models.runner import RunOutcome, SyncRequest, run_sync
-from shared.store.postgres import PostgresStore
+from ai_catalog.store.postgres import PostgresStore
+from sync_ai_models.demo.sample_vendors import LISTS
+from sync_ai_models.demo.vendor_server import VendorState, vendor_app
+from sync_ai_models.local_server import serve_in_thread
+from sync_ai_models.report import progress_line
+from sync_ai_models.runner import RunOutcome, SyncRequest, run_sync
 
 DEMO_KEY = "demo-key-not-a-real-secret"
 # what a person changes by hand between the two syncs: (provider, model, config fields)

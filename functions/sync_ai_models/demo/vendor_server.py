@@ -10,7 +10,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from functions.sync_ai_models.demo.sample_vendors import LISTS
+from sync_ai_models.demo.sample_vendors import LISTS
 
 AUTH_HEADER = {"anthropic": "x-api-key", "google": "x-goog-api-key"}
 PAGE_SIZE = 2  # small pages, so the demo follows real pagination

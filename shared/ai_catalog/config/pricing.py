@@ -1,0 +1,80 @@
+"""Prices from genai-prices (the bundled snapshot; no network): the current price of a model,
+converted exactly to USD per token. Tiered prices: the base tier is the rate, the tiers are kept."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time
+from decimal import Decimal
+from functools import lru_cache
+from importlib.metadata import version
+from typing import Any
+
+from genai_prices import data_snapshot
+from genai_prices.types import TieredPrices
+
+from ai_catalog.model_config import PriceTier
+
+GENAI_PRICES_SOURCE = f"genai-prices@{version('genai-prices')}"
+_MILLION = Decimal(1_000_000)
+
+PROVIDER_IDS: dict[str, str] = {"xai": "x-ai"}
+"""Our provider id -> genai-prices' where they differ."""
+
+
+@dataclass(frozen=True)
+class PriceQuote:
+    input: Decimal | None
+    output: Decimal | None
+    cache_read: Decimal | None
+    cache_write: Decimal | None
+    tiers: tuple[PriceTier, ...]
+    context_window: int | None
+    source: str = GENAI_PRICES_SOURCE
+
+
+def _base(value: Any) -> Decimal | None:
+    if isinstance(value, TieredPrices):
+        return value.base / _MILLION
+    return value / _MILLION if isinstance(value, Decimal) else None
+
+
+def _tiers(input_mtok: Any, output_mtok: Any) -> tuple[PriceTier, ...]:
+    starts: dict[int, dict[str, Decimal]] = {}
+    for field, value in (
+        ("input_token_cost_rate", input_mtok),
+        ("output_token_cost_rate", output_mtok),
+    ):
+        if isinstance(value, TieredPrices):
+            for tier in value.tiers:
+                # genai-prices charges a tier above `start` tokens; ours applies from start_tokens
+                starts.setdefault(tier.start + 1, {})[field] = tier.price / _MILLION
+    return tuple(PriceTier(start_tokens=start, **rates) for start, rates in sorted(starts.items()))
+
+
+def genai_price(provider: str, model_id: str) -> PriceQuote | None:
+    """The model's current price, or None when genai-prices does not know the model."""
+    return _genai_price(provider, model_id, datetime.now(tz=UTC).date())
+
+
+@lru_cache(maxsize=16384)
+def _genai_price(provider: str, model_id: str, day: date) -> PriceQuote | None:
+    # `day` is in the key so a long-running worker picks up a dated price change.
+    snapshot = data_snapshot.get_snapshot()
+    try:
+        _, model = snapshot.find_provider_model(
+            model_id, None, PROVIDER_IDS.get(provider, provider), None
+        )
+    except LookupError:
+        return None
+    price = model.get_prices(datetime.combine(day, time(12), tzinfo=UTC))
+    input_mtok = getattr(price, "input_mtok", None)
+    output_mtok = getattr(price, "output_mtok", None)
+    return PriceQuote(
+        input=_base(input_mtok),
+        output=_base(output_mtok),
+        cache_read=_base(getattr(price, "cache_read_mtok", None)),
+        cache_write=_base(getattr(price, "cache_write_mtok", None)),
+        tiers=_tiers(input_mtok, output_mtok),
+        context_window=model.context_window if isinstance(model.context_window, int) else None,
+    )

@@ -1,0 +1,166 @@
+"""The catalog store: every operation is one call of a SQL function (sql/), whichever back end.
+
+A back end only says how to call a function by name with named arguments (`_rpc`); the direct
+Postgres store and the Supabase (PostgREST RPC) store share everything else.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+from abc import ABC, abstractmethod
+from collections.abc import Sequence
+from typing import Any, NamedTuple
+from uuid import UUID
+
+import orjson
+
+from ai_catalog.errors import StaleFingerprints
+from ai_catalog.model_config import ModelConfig
+from ai_catalog.types import ApplyResult, CatalogEntry
+
+
+class JsonArg(NamedTuple):
+    """An argument the SQL function takes as jsonb (as opposed to text, text[], uuid, ...)."""
+
+    value: Any
+
+
+class CatalogStore(ABC):
+    @abstractmethod
+    async def _rpc(self, function: str, args: dict[str, Any]) -> Any:
+        """Calls `public.<function>(<name> => <value>, ...)` and returns its JSON result."""
+
+    async def close(self) -> None:  # noqa: B027 - back ends without resources need nothing
+        pass
+
+    async def ping(self) -> None:
+        """Raises unless the database answers (for health checks)."""
+        await self._rpc("sync_status", {"p_max_age_days": 30})
+
+    async def apply_provider_models(
+        self,
+        provider: str,
+        entries: Sequence[CatalogEntry],
+        *,
+        run_id: UUID | None = None,
+        dry_run: bool = False,
+        force: bool = False,
+        max_deactivate_share: float = 0.5,
+    ) -> ApplyResult:
+        """Applies a vendor's whole list in one SQL call (sync_apply_provider_models).
+
+        Entries the database already holds unchanged (same fingerprint) travel as their id and
+        fingerprint only, so a sync where little changed sends and parses little. If the catalog
+        moved in between, the database says so and the whole list is sent once more.
+        """
+        # ask for the stored fingerprints while the entries are serialised
+        fingerprints = asyncio.ensure_future(
+            self._rpc("sync_model_fingerprints", {"p_provider": provider})
+        )
+        await asyncio.sleep(0)  # let the query go out before the CPU-bound work below
+        try:
+            payload = [_with_fingerprint(entry.to_json()) for entry in entries]
+        finally:
+            known: dict[str, str] = await fingerprints
+        compact = [
+            {"api_identifier": item["api_identifier"], "fingerprint": item["fingerprint"]}
+            if known.get(item["api_identifier"]) == item["fingerprint"]
+            else item
+            for item in payload
+        ]
+        args = {
+            "p_provider": provider,
+            "p_models": JsonArg(compact),
+            "p_run_id": str(run_id) if run_id else None,
+            "p_dry_run": dry_run,
+            "p_force": force,
+            "p_max_deactivate_share": max_deactivate_share,
+        }
+        try:
+            result = await self._rpc("sync_apply_provider_models", args)
+        except StaleFingerprints:
+            result = await self._rpc(
+                "sync_apply_provider_models", {**args, "p_models": JsonArg(payload)}
+            )
+        return ApplyResult.model_validate(result)
+
+    async def start_run(
+        self,
+        trigger: str,
+        *,
+        requested_by: str | None = None,
+        providers: Sequence[str] | None = None,
+        dry_run: bool = False,
+        force: bool = False,
+    ) -> UUID:
+        result = await self._rpc(
+            "sync_start_run",
+            {
+                "p_trigger": trigger,
+                "p_requested_by": requested_by,
+                "p_providers": list(providers) if providers is not None else None,
+                "p_dry_run": dry_run,
+                "p_force": force,
+            },
+        )
+        return UUID(str(result))
+
+    async def claim_run(self, run_id: UUID, *, claimed_by: str | None = None) -> dict[str, Any]:
+        """Moves a queued run to running and returns its row; AlreadyRunning if it is not queued."""
+        row: dict[str, Any] = await self._rpc(
+            "sync_claim_run", {"p_run_id": str(run_id), "p_claimed_by": claimed_by}
+        )
+        return row
+
+    async def queue_run(
+        self,
+        trigger: str,
+        *,
+        requested_by: str | None = None,
+        providers: Sequence[str] | None = None,
+        force: bool = False,
+    ) -> UUID:
+        result = await self._rpc(
+            "sync_queue_run",
+            {
+                "p_trigger": trigger,
+                "p_requested_by": requested_by,
+                "p_providers": list(providers) if providers is not None else None,
+                "p_force": force,
+            },
+        )
+        return UUID(str(result))
+
+    async def finish_run(
+        self, run_id: UUID, results: Sequence[dict[str, Any]], error: str | None = None
+    ) -> dict[str, Any]:
+        row: dict[str, Any] = await self._rpc(
+            "sync_finish_run",
+            {"p_run_id": str(run_id), "p_results": JsonArg(list(results)), "p_error": error},
+        )
+        return row
+
+    async def status(self, max_age_days: int = 30) -> dict[str, Any]:
+        status: dict[str, Any] = await self._rpc("sync_status", {"p_max_age_days": max_age_days})
+        return status
+
+    async def reset_override(
+        self, provider: str, api_identifier: str, field: str | None = None
+    ) -> dict[str, Any]:
+        config: dict[str, Any] = await self._rpc(
+            "sync_reset_override",
+            {"p_provider": provider, "p_api_identifier": api_identifier, "p_field": field},
+        )
+        return config
+
+    async def get_model_config(self, provider: str, api_identifier: str) -> ModelConfig | None:
+        row = await self._rpc(
+            "sync_get_model_config", {"p_provider": provider, "p_api_identifier": api_identifier}
+        )
+        return ModelConfig.model_validate(row["config"]) if row else None
+
+
+def _with_fingerprint(item: dict[str, Any]) -> dict[str, Any]:
+    digest = hashlib.blake2b(orjson.dumps(item, option=orjson.OPT_SORT_KEYS), digest_size=16)
+    return {**item, "fingerprint": digest.hexdigest()}

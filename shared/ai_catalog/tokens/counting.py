@@ -1,0 +1,105 @@
+"""Count a chat's input tokens under a model's `tokenization_strategy`.
+
+| strategy           | count                                        | estimated        |
+|--------------------|----------------------------------------------|------------------|
+| `tiktoken`         | exact, ChatML framing when `chatml` (chatml) | no               |
+| `provider_api`     | the vendor's count-tokens endpoint           | only on fallback |
+| `rough_char_count` | ceil(characters / chars_per_token)           | yes              |
+| `none`             | 0                                            | yes, and unknown |
+
+`count_tokens` (async) is what async code calls: tiktoken work runs in a worker thread, so the
+event loop never blocks. `count_tokens_sync` never touches the network: for `provider_api` it
+returns the ratio estimate.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import httpx
+
+from ai_catalog.model_config import (
+    ModelConfig,
+    NoTokenization,
+    ProviderApiStrategy,
+    RoughCharCountStrategy,
+    TiktokenStrategy,
+)
+from ai_catalog.tokens.chat import ChatRequest, parse_chat
+from ai_catalog.tokens.chatml import DEFAULT_CACHE, MessageTokenCache, count_chat
+from ai_catalog.tokens.errors import UnsupportedStrategyError
+from ai_catalog.tokens.provider_api import ProviderApiSettings, count_with_provider
+from ai_catalog.tokens.ratio import estimate_by_ratio
+from ai_catalog.tokens.token_count import TokenCount
+
+Strategy = TiktokenStrategy | RoughCharCountStrategy | ProviderApiStrategy | NoTokenization
+
+
+def _strategy_of(config_or_strategy: ModelConfig | Strategy) -> Strategy:
+    if isinstance(config_or_strategy, ModelConfig):
+        return config_or_strategy.tokenization_strategy
+    return config_or_strategy
+
+
+def count_tokens_sync(
+    chat: ChatRequest | Any,
+    config: ModelConfig | Strategy,
+    *,
+    model_id: str = "",
+    cache: MessageTokenCache = DEFAULT_CACHE,
+) -> TokenCount:
+    """Count without network: exact for tiktoken, the ratio for provider_api and rough_char_count.
+
+    `chat` is a `ChatRequest` or anything `parse_chat` accepts (a list of message dicts, or
+    `{system?, messages, tools?}`).
+    """
+    request = parse_chat(chat)
+    strategy = _strategy_of(config)
+    match strategy:
+        case TiktokenStrategy(encoding=encoding, chatml=chatml):
+            tokens = count_chat(request, encoding, chatml=chatml, model_id=model_id, cache=cache)
+            return TokenCount(tokens, "tiktoken", estimated=False)
+        case RoughCharCountStrategy(chars_per_token=ratio):
+            note = f"estimated at {ratio:g} chars/token"
+            tokens = estimate_by_ratio(request, ratio)
+            return TokenCount(tokens, "chars_ratio", estimated=True, note=note)
+        case ProviderApiStrategy(fallback_chars_per_token=ratio):
+            note = f"counted offline; estimated at {ratio:g} chars/token"
+            tokens = estimate_by_ratio(request, ratio)
+            return TokenCount(tokens, "chars_ratio", estimated=True, note=note)
+        case NoTokenization():
+            return TokenCount(0, "none", estimated=True, unknown=True, note="no tokenizer known")
+    raise UnsupportedStrategyError(f"Unsupported tokenization strategy {strategy!r}")
+
+
+async def count_tokens(
+    chat: ChatRequest | Any,
+    config: ModelConfig | Strategy,
+    *,
+    provider: str = "",
+    model_id: str = "",
+    client: httpx.AsyncClient | None = None,
+    settings: ProviderApiSettings | None = None,
+    cache: MessageTokenCache = DEFAULT_CACHE,
+) -> TokenCount:
+    """Count `chat`'s input tokens for `provider`/`model_id` under `config`'s strategy.
+
+    provider_api asks the vendor (see `provider_api`); everything else runs in a worker thread.
+    """
+    request = parse_chat(chat)
+    strategy = _strategy_of(config)
+    if isinstance(strategy, ProviderApiStrategy):
+        return await count_with_provider(
+            request,
+            provider=provider,
+            model_id=model_id,
+            fallback_chars_per_token=strategy.fallback_chars_per_token,
+            client=client,
+            settings=settings,
+        )
+    if isinstance(strategy, TiktokenStrategy):
+        return await asyncio.to_thread(
+            count_tokens_sync, request, strategy, model_id=model_id, cache=cache
+        )
+    return count_tokens_sync(request, strategy, model_id=model_id, cache=cache)

@@ -1,0 +1,78 @@
+"""Anthropic: `x-api-key` + `anthropic-version`; cursor pages (`after_id`/`has_more`); every
+listed model is a Messages-API chat model. Newer entries carry limits and capabilities."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ai_catalog.types import Capabilities, VendorModel
+from ai_catalog.vendors._parse import (
+    envelope_list,
+    iso_date,
+    iso_time,
+    opt_bool,
+    opt_count,
+    opt_dict,
+    opt_str,
+    require_str,
+)
+from ai_catalog.vendors.base import ProviderAdapter
+from ai_catalog.vendors.errors import ProviderResponseError
+
+PAGE_LIMIT = 1000
+MAX_PAGES = 100
+API_VERSION = "2023-06-01"
+
+
+def _supported(caps: dict[str, Any], key: str) -> bool | None:
+    value = caps.get(key)
+    if isinstance(value, dict):
+        return opt_bool(value.get("supported"))
+    return opt_bool(value)
+
+
+class AnthropicAdapter(ProviderAdapter):
+    provider = "anthropic"
+    default_base_url = "https://api.anthropic.com/v1"
+    page_key = "data"
+
+    @classmethod
+    def auth_headers(cls, key: str | None) -> dict[str, str]:
+        return {"x-api-key": key or "", "anthropic-version": API_VERSION}
+
+    async def fetch_entries(self) -> list[Any]:
+        entries: list[Any] = []
+        params: dict[str, Any] = {"limit": PAGE_LIMIT}
+        for _ in range(MAX_PAGES):
+            payload = await self.http.get_json("/models", params)
+            entries += self.page_arrived(envelope_list(self.provider, payload, "data"))
+            last_id = payload.get("last_id")
+            if payload.get("has_more") is not True:
+                return entries
+            if not isinstance(last_id, str) or last_id == params.get("after_id"):
+                raise ProviderResponseError(self.provider, "has_more without a new last_id")
+            params = {"limit": PAGE_LIMIT, "after_id": last_id}
+        raise ProviderResponseError(self.provider, f"more than {MAX_PAGES} pages")
+
+    def parse_entry(self, entry: dict[str, Any]) -> VendorModel:
+        caps = opt_dict(entry.get("capabilities"))
+        max_input = opt_count(entry.get("max_input_tokens"))
+        deprecated_at = iso_date(entry.get("deprecated_at"))
+        lifecycle = entry.get("lifecycle")
+        return VendorModel(
+            provider=self.provider,
+            id=require_str(entry, "id"),
+            name=opt_str(entry.get("display_name")),
+            kind="chat",
+            context_window=max_input,
+            max_input=max_input,
+            max_output=opt_count(entry.get("max_tokens")),
+            capabilities=Capabilities(
+                vision=_supported(caps, "image_input"),
+                reasoning=_supported(caps, "thinking"),
+            ),
+            deprecation_date=deprecated_at,
+            deprecated=(lifecycle != "active") if isinstance(lifecycle, str) else None,
+            created=iso_time(entry.get("created_at")),
+            raw=entry,
+        )

@@ -1,0 +1,66 @@
+"""Cohere: `page_token` pages (`next_page_token`); `endpoints` give the kind; context length is
+a JSON double."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ai_catalog.types import Capabilities, ModelKind, VendorModel
+from ai_catalog.vendors._parse import envelope_list, opt_bool, opt_count, require_str, str_list
+from ai_catalog.vendors.base import ProviderAdapter
+from ai_catalog.vendors.errors import ProviderResponseError
+from ai_catalog.vendors.kind_rules import COHERE_RULES, kind_by_id
+
+PAGE_SIZE = 1000
+MAX_PAGES = 100
+
+
+def cohere_kind(model_id: str, endpoints: list[str]) -> ModelKind:
+    if "chat" in endpoints:
+        return "chat"
+    if "embed" in endpoints:
+        return "embedding"
+    if endpoints:
+        return "other"
+    return kind_by_id(COHERE_RULES, model_id, "other")
+
+
+class CohereAdapter(ProviderAdapter):
+    provider = "cohere"
+    default_base_url = "https://api.cohere.com/v1"
+    page_key = "models"
+
+    async def fetch_entries(self) -> list[Any]:
+        entries: list[Any] = []
+        params: dict[str, Any] = {"page_size": PAGE_SIZE}
+        for _ in range(MAX_PAGES):
+            payload = await self.http.get_json("/models", params)
+            entries += self.page_arrived(envelope_list(self.provider, payload, "models"))
+            token = payload.get("next_page_token")
+            if not isinstance(token, str) or not token:
+                return entries
+            if token == params.get("page_token"):
+                raise ProviderResponseError(self.provider, "next_page_token did not advance")
+            params = {"page_size": PAGE_SIZE, "page_token": token}
+        raise ProviderResponseError(self.provider, f"more than {MAX_PAGES} pages")
+
+    def parse_entry(self, entry: dict[str, Any]) -> VendorModel:
+        model_id = require_str(entry, "name")
+        endpoints = str_list(entry.get("endpoints"))
+        features = entry.get("features")
+        feature_list = str_list(features)
+        has_features = isinstance(features, list)
+        return VendorModel(
+            provider=self.provider,
+            id=model_id,
+            name=model_id,
+            kind=cohere_kind(model_id, endpoints),
+            context_window=opt_count(entry.get("context_length")),
+            capabilities=Capabilities(
+                tools=("tools" in feature_list) if has_features else None,
+                vision=("vision" in feature_list) if has_features else None,
+            ),
+            deprecated=opt_bool(entry.get("is_deprecated")),
+            base_model=None,
+            raw=entry,
+        )

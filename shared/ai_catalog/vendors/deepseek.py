@@ -1,0 +1,16 @@
+"""DeepSeek: two chat models, ids only, no `created`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ai_catalog.types import Capabilities
+from ai_catalog.vendors.openai_compat import OpenAICompatAdapter
+
+
+class DeepSeekAdapter(OpenAICompatAdapter):
+    provider = "deepseek"
+    default_base_url = "https://api.deepseek.com"
+
+    def extra_fields(self, model_id: str, entry: dict[str, Any]) -> dict[str, Any]:
+        return {"capabilities": Capabilities(reasoning="reasoner" in model_id or None)}

@@ -1,0 +1,74 @@
+"""Google Gemini: `x-goog-api-key`; `pageToken` pages (we ask for 1000, and still loop);
+generation methods, then names, give the kind. Key from GOOGLE_API_KEY or GEMINI_API_KEY."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ai_catalog.types import Capabilities, ModelKind, VendorModel
+from ai_catalog.vendors._parse import (
+    envelope_list,
+    opt_bool,
+    opt_count,
+    opt_str,
+    require_str,
+    str_list,
+)
+from ai_catalog.vendors.base import ProviderAdapter
+from ai_catalog.vendors.errors import ProviderResponseError
+from ai_catalog.vendors.kind_rules import GOOGLE_METHOD_KINDS, GOOGLE_NAME_RULES, kind_by_id
+
+PAGE_SIZE = 1000
+MAX_PAGES = 100
+
+
+def gemini_kind(model_id: str, methods: list[str]) -> ModelKind:
+    if "generateContent" not in methods:
+        for method, kind in GOOGLE_METHOD_KINDS:
+            if method in methods:
+                return kind
+        return "other"
+    return kind_by_id(GOOGLE_NAME_RULES, model_id, "chat")
+
+
+class GoogleAdapter(ProviderAdapter):
+    provider = "google"
+    default_base_url = "https://generativelanguage.googleapis.com/v1beta"
+    page_key = "models"
+    key_names = ("GOOGLE_API_KEY", "GEMINI_API_KEY")
+
+    @classmethod
+    def auth_headers(cls, key: str | None) -> dict[str, str]:
+        return {"x-goog-api-key": key or ""}
+
+    async def fetch_entries(self) -> list[Any]:
+        entries: list[Any] = []
+        params: dict[str, Any] = {"pageSize": PAGE_SIZE}
+        for _ in range(MAX_PAGES):
+            payload = await self.http.get_json("/models", params)
+            entries += self.page_arrived(envelope_list(self.provider, payload, "models"))
+            token = payload.get("nextPageToken")
+            if not isinstance(token, str) or not token:
+                return entries
+            if token == params.get("pageToken"):
+                raise ProviderResponseError(self.provider, "nextPageToken did not advance")
+            params = {"pageSize": PAGE_SIZE, "pageToken": token}
+        raise ProviderResponseError(self.provider, f"more than {MAX_PAGES} pages")
+
+    def parse_entry(self, entry: dict[str, Any]) -> VendorModel:
+        model_id = require_str(entry, "name").removeprefix("models/")
+        methods = str_list(entry.get("supportedGenerationMethods"))
+        limit_in = opt_count(entry.get("inputTokenLimit"))
+        return VendorModel(
+            provider=self.provider,
+            id=model_id,
+            name=opt_str(entry.get("displayName")),
+            description=opt_str(entry.get("description")),
+            kind=gemini_kind(model_id, methods),
+            context_window=limit_in,
+            max_input=limit_in,
+            max_output=opt_count(entry.get("outputTokenLimit")),
+            capabilities=Capabilities(reasoning=opt_bool(entry.get("thinking"))),
+            family=opt_str(entry.get("baseModelId")),
+            raw=entry,
+        )

@@ -1,0 +1,47 @@
+"""Mistral: capabilities decide chat (then ids drop OCR and transcription); `created` is the
+request time, so it is not kept as a release date."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ai_catalog.types import Capabilities, ModelKind
+from ai_catalog.vendors._parse import iso_date, opt_bool, opt_count, str_list
+from ai_catalog.vendors.kind_rules import MISTRAL_RULES, kind_by_id
+from ai_catalog.vendors.openai_compat import OpenAICompatAdapter
+
+
+def _caps(entry: dict[str, Any]) -> dict[str, Any]:
+    caps = entry.get("capabilities")
+    return caps if isinstance(caps, dict) else {}
+
+
+class MistralAdapter(OpenAICompatAdapter):
+    provider = "mistral"
+    default_base_url = "https://api.mistral.ai/v1"
+    kind_rules = MISTRAL_RULES
+
+    def kind_of(self, model_id: str, entry: dict[str, Any]) -> ModelKind:
+        caps = _caps(entry)
+        by_id = kind_by_id(self.kind_rules, model_id, "chat")
+        if by_id != "chat":
+            return by_id
+        if caps.get("moderation") is True:
+            return "moderation"
+        return "chat" if caps.get("completion_chat") is True else "other"
+
+    def extra_fields(self, model_id: str, entry: dict[str, Any]) -> dict[str, Any]:
+        caps = _caps(entry)
+        deprecation = iso_date(entry.get("deprecation"))
+        return {
+            "created": None,
+            "context_window": opt_count(entry.get("max_context_length")),
+            "capabilities": Capabilities(
+                tools=opt_bool(caps.get("function_calling")),
+                vision=opt_bool(caps.get("vision")),
+            ),
+            "deprecation_date": deprecation,
+            "deprecated": True if deprecation else None,
+            "aliases": tuple(str_list(entry.get("aliases"))),
+            "base_model": entry.get("root") if entry.get("type") == "fine-tuned" else None,
+        }

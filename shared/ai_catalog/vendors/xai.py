@@ -1,0 +1,60 @@
+"""xAI: `/language-models` has prices (US cents per 100M tokens) and modalities for chat and
+image-understanding models; `/models` adds the rest (image and video generation)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ai_catalog.types import Capabilities, ModelKind, VendorPrices
+from ai_catalog.vendors._parse import envelope_list, str_list
+from ai_catalog.vendors.kind_rules import XAI_RULES, kind_by_id
+from ai_catalog.vendors.openai_compat import OpenAICompatAdapter
+from ai_catalog.vendors.units import xai_per_token
+
+_RICH = "_language_model"
+
+
+def xai_prices(entry: dict[str, Any]) -> VendorPrices | None:
+    prices = VendorPrices(
+        input=xai_per_token(entry.get("prompt_text_token_price")),
+        output=xai_per_token(entry.get("completion_text_token_price")),
+        cache_read=xai_per_token(entry.get("cached_prompt_text_token_price")),
+    )
+    return prices if prices.input is not None and prices.output is not None else None
+
+
+class XAIAdapter(OpenAICompatAdapter):
+    provider = "xai"
+    default_base_url = "https://api.x.ai/v1"
+    kind_rules = XAI_RULES
+    page_key = "models"
+
+    def page_entries(self, body: Any) -> list[Any]:
+        """A `/language-models` page (`models`) is tagged rich; a `/models` page is plain."""
+        if isinstance(body, dict) and "data" in body and "models" not in body:
+            return envelope_list(self.provider, body, "data")
+        rich = envelope_list(self.provider, body, "models")
+        return [{**e, _RICH: True} if isinstance(e, dict) else e for e in rich]
+
+    async def fetch_entries(self) -> list[Any]:
+        tagged = self.page_entries(await self.http.get_json("/language-models"))
+        plain = envelope_list(self.provider, await self.http.get_json("/models"), "data")
+        seen = {e.get("id") for e in tagged if isinstance(e, dict)}
+        return tagged + [e for e in plain if not (isinstance(e, dict) and e.get("id") in seen)]
+
+    def kind_of(self, model_id: str, entry: dict[str, Any]) -> ModelKind:
+        if entry.get(_RICH):
+            outputs = str_list(entry.get("output_modalities"))
+            return "image" if "image" in outputs and "text" not in outputs else "chat"
+        return kind_by_id(self.kind_rules, model_id, "chat")
+
+    def extra_fields(self, model_id: str, entry: dict[str, Any]) -> dict[str, Any]:
+        if not entry.pop(_RICH, False):
+            return {}
+        inputs = str_list(entry.get("input_modalities"))
+        return {
+            "prices": xai_prices(entry),
+            "aliases": tuple(str_list(entry.get("aliases"))),
+            "capabilities": Capabilities(vision=("image" in inputs) if inputs else None),
+            "raw": entry,
+        }

@@ -1,1 +1,0 @@
-"""One module per vendor; each holds only what is its own."""

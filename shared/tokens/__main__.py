@@ -1,8 +1,0 @@
-"""`python -m shared.tokens [--check] [ENCODING...]`: pre-fetch tiktoken encodings into
-TIKTOKEN_CACHE_DIR (all four by default), or with --check report what this process would find."""
-
-from __future__ import annotations
-
-from shared.tokens.encodings import main
-
-raise SystemExit(main())
