@@ -36,7 +36,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from ai_catalog.store.migrations import migrate
 from ai_catalog.store.postgres import PostgresStore
-from sync_ai_models.app import create_app
+from sync_ai_models.http.app import create_app
 from sync_ai_models.runner import SyncRequest, run_sync
 from sync_ai_models.settings import Settings
 from tests.http._helpers import JWT_SECRET, SERVICE_KEY, bearer, make_jwt

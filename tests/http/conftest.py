@@ -12,7 +12,7 @@ import pytest
 from starlette.applications import Starlette
 
 from ai_catalog.store.postgres import PostgresStore
-from sync_ai_models.app import create_app
+from sync_ai_models.http.app import create_app
 from sync_ai_models.logs import JsonFormatter
 from sync_ai_models.settings import Settings
 

@@ -6,7 +6,7 @@ import httpx
 import pytest
 
 from ai_catalog.errors import DatabaseUnavailable
-from sync_ai_models.app import create_app
+from sync_ai_models.http.app import create_app
 
 from ._helpers import SERVICE_KEY, bearer
 from .conftest import make_settings

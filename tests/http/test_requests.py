@@ -8,7 +8,7 @@ import httpx
 import pytest
 
 from ai_catalog.store.postgres import PostgresStore
-from sync_ai_models.body import MAX_BODY_BYTES
+from sync_ai_models.http.body import MAX_BODY_BYTES
 
 from .conftest import AppClientFactory
 
