@@ -25,6 +25,26 @@ COMMANDS = {
 }
 
 
+OUR_PACKAGES = ("sync_ai_models", "ai_catalog")
+SERVER_EXTRA = "pip install 'sync-ai-models[server]'"
+
+
+def needs_server_extra(name: str, missing: str) -> click.Command:
+    """Stands in for a command whose dependencies are not installed (a core install)."""
+
+    def refuse() -> None:
+        raise click.ClickException(
+            f"`{name}` needs the server extra ({missing} is missing): {SERVER_EXTRA}"
+        )
+
+    return click.Command(
+        name,
+        callback=refuse,
+        help=f"(needs the server extra: {SERVER_EXTRA})",
+        context_settings={"ignore_unknown_options": True, "allow_extra_args": True},
+    )
+
+
 class LazyGroup(click.Group):
     """click's documented lazy-loading group: commands are listed by name, imported on use."""
 
@@ -36,7 +56,12 @@ class LazyGroup(click.Group):
         if target is None:
             return None
         module_name, attribute = target.split(":")
-        module = importlib.import_module(f"sync_ai_models.commands.{module_name}")
+        try:
+            module = importlib.import_module(f"sync_ai_models.commands.{module_name}")
+        except ModuleNotFoundError as exc:
+            if exc.name is None or exc.name.split(".")[0] in OUR_PACKAGES:
+                raise
+            return needs_server_extra(cmd_name, exc.name)
         command = getattr(module, attribute)
         assert isinstance(command, click.Command), f"{target} is not a click command"
         return command
