@@ -7,7 +7,7 @@ from decimal import Decimal
 import psycopg
 
 from ai_catalog.store.postgres import PostgresStore
-from tests.catalog_helpers import changes, edit_config, entry, row
+from tests.support.catalog import changes, edit_config, entry, row
 
 P = "openai"
 

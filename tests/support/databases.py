@@ -1,4 +1,5 @@
-"""Empty databases on the test Postgres, for tests that migrate one themselves."""
+"""The test Postgres: where it is, the repo's migrations, and empty databases for tests that
+migrate one themselves."""
 
 from __future__ import annotations
 
@@ -6,16 +7,24 @@ import os
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import psycopg
 
+REPO_ROOT = Path(__file__).resolve().parents[2]
+SQL_DIR = REPO_ROOT / "sql"
 PG_HOST = os.environ.get("TEST_PG_HOST", "127.0.0.1")
 PG_PORT = int(os.environ.get("TEST_PG_PORT", "5432"))
 PG_USER = os.environ.get("TEST_PG_USER", "postgres")
 
 
+def conninfo(host: str, port: int | str, user: str, dbname: str, password: str | None) -> str:
+    auth = f"{user}:{password}" if password else user
+    return f"postgresql://{auth}@{host}:{port}/{dbname}"
+
+
 def server_url(dbname: str = "postgres") -> str:
-    return f"postgresql://{PG_USER}@{PG_HOST}:{PG_PORT}/{dbname}"
+    return conninfo(PG_HOST, PG_PORT, PG_USER, dbname, None)
 
 
 @contextmanager

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-from ._helpers import VENDOR_KEY, model_list
+from tests.support.http_doubles import VENDOR_KEY, model_list
 
 
 class LocalVendor:
