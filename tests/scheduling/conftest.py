@@ -5,9 +5,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import threading
 from collections.abc import Callable, Iterator
-from http.server import ThreadingHTTPServer
 from typing import Any
 
 import psycopg
@@ -18,26 +16,15 @@ from tests.support.scheduling import (
     FakeVendor,
     WorkerProcess,
     clean_env,
+    fake_vendor,
     reset_cron_database,
-    vendor_handler,
 )
 
 
 @pytest.fixture
 def vendor() -> Iterator[FakeVendor]:
-    fake = FakeVendor()
-    server = ThreadingHTTPServer(("127.0.0.1", 0), vendor_handler(fake))
-    server.daemon_threads = True
-    fake.url = f"http://127.0.0.1:{server.server_address[1]}"
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with fake_vendor() as fake:
         yield fake
-    finally:
-        if fake.hold is not None:
-            fake.hold.set()
-        server.shutdown()
-        server.server_close()
 
 
 @pytest.fixture

@@ -9,83 +9,93 @@ the server restarts.
 
 from __future__ import annotations
 
-import contextlib
-import json
 import os
 import signal
 import subprocess
 import threading
 import time
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any
 
 import psycopg
 import pytest
 
 from ai_catalog.store.migrations import migrate
+from sync_ai_models.demo.vendor_server import VendorState, vendor_app
+from sync_ai_models.http.local_server import serve_in_thread
 from tests.support.databases import PG_HOST, PG_PORT, PG_USER, SQL_DIR, conninfo
 
 CRON_DB = "sync_ai_models_cron"
 REPO_ROOT = SQL_DIR.parent
 
 
-@dataclass
-class FakeVendor:
-    """An OpenAI-style vendor (GET /v1/models) and a webhook receiver (POST /hook)."""
+VENDOR_KEY = "sk-test"
 
-    models: list[str] = field(default_factory=lambda: ["gpt-4o", "gpt-4o-mini"])
-    listings: int = 0
-    hold: threading.Event | None = None
-    """When set to an unset Event, GET /v1/models waits for it (a run caught mid-way)."""
-    listing_started: threading.Event = field(default_factory=threading.Event)
-    hook_status: int = 200
-    hooks: list[tuple[bytes, dict[str, str]]] = field(default_factory=list)
-    url: str = ""
-    lock: threading.Lock = field(default_factory=threading.Lock)
+
+class FakeVendor:
+    """The shared fake vendor (sync_ai_models.demo.vendor_server) listing these OpenAI models,
+    with its webhook receiver at `<url>/hook`."""
+
+    def __init__(self, state: VendorState, url: str) -> None:
+        self.state = state
+        self.url = url
+        self.models = ["gpt-4o", "gpt-4o-mini"]
+
+    @property
+    def models(self) -> list[str]:
+        return [entry["id"] for entry in self.state.lists["openai"]]
+
+    @models.setter
+    def models(self, ids: list[str]) -> None:
+        self.state.lists["openai"] = [
+            {"id": m, "object": "model", "created": 1715367049, "owned_by": "system"} for m in ids
+        ]
+
+    @property
+    def listings(self) -> int:
+        return self.state.listings["openai"]
+
+    @property
+    def listing_started(self) -> threading.Event:
+        return self.state.listing_started
+
+    @property
+    def hold(self) -> threading.Event | None:
+        """When set to an unset Event, listing waits for it (a run caught mid-way)."""
+        return self.state.hold
+
+    @hold.setter
+    def hold(self, event: threading.Event | None) -> None:
+        self.state.hold = event
+
+    @property
+    def hook_status(self) -> int:
+        return self.state.hook_status
+
+    @hook_status.setter
+    def hook_status(self, status: int) -> None:
+        self.state.hook_status = status
+
+    @property
+    def hooks(self) -> list[tuple[bytes, dict[str, str]]]:
+        return self.state.hooks
 
     def env(self) -> dict[str, str]:
-        return {"OPENAI_API_KEY": "sk-test", "OPENAI_BASE_URL": f"{self.url}/v1"}
+        return {"OPENAI_API_KEY": VENDOR_KEY, "OPENAI_BASE_URL": f"{self.url}/openai"}
 
 
-def vendor_handler(vendor: FakeVendor) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
-        def log_message(self, format: str, *args: Any) -> None:
-            pass
-
-        def _send(self, status: int, payload: Any) -> None:
-            body = json.dumps(payload).encode()
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            # the client may have gone away (a worker killed mid-run, on purpose)
-            with contextlib.suppress(BrokenPipeError, ConnectionResetError):
-                self.wfile.write(body)
-
-        def do_GET(self) -> None:
-            if self.path.split("?")[0] != "/v1/models":
-                self._send(404, {"error": "not found"})
-                return
-            with vendor.lock:
-                vendor.listings += 1
-            vendor.listing_started.set()
-            if vendor.hold is not None:
-                vendor.hold.wait(timeout=60)
-            data = [
-                {"id": m, "object": "model", "created": 1715367049, "owned_by": "system"}
-                for m in vendor.models
-            ]
-            self._send(200, {"object": "list", "data": data})
-
-        def do_POST(self) -> None:
-            body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
-            with vendor.lock:
-                vendor.hooks.append((body, dict(self.headers.items())))
-            self._send(vendor.hook_status, {"ok": vendor.hook_status < 400})
-
-    return Handler
+@contextmanager
+def fake_vendor() -> Iterator[FakeVendor]:
+    state = VendorState(VENDOR_KEY)
+    with serve_in_thread(vendor_app(state)) as url:
+        vendor = FakeVendor(state, url)
+        try:
+            yield vendor
+        finally:
+            if state.hold is not None:
+                state.hold.set()
 
 
 def _admin() -> psycopg.Connection[Any]:
