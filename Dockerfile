@@ -18,7 +18,7 @@ COPY functions ./functions
 COPY sql ./sql
 RUN pip install ".[server,catalog]" \
  && python -m ai_catalog.tokens --check o200k_base cl100k_base \
- && rm -rf /app/shared /app/functions /app/sql /app/build
+ && rm -rf /app/shared /app/functions /app/sql /app/build /app/*.egg-info
 
 RUN useradd --create-home --uid 10001 app
 USER app

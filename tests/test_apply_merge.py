@@ -1,4 +1,4 @@
-"""The three-way merge of sync_apply_provider_models, field by field (DESIGN.md section 4)."""
+"""The three-way merge of sync_apply_provider_models, field by field."""
 
 from __future__ import annotations
 
