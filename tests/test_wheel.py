@@ -139,7 +139,8 @@ def test_tokens_import_beside_an_applications_own_shared_package(installed: Inst
     done = installed.run(
         str(installed.python),
         "-c",
-        "import shared.tokens, ai_catalog.tokens; "
+        "import json, shared.tokens, ai_catalog.tokens, ai_catalog.model_config as m; "
+        "assert json.loads(m.SCHEMA_PATH.read_text()) == m.config_json_schema(); "
         "print(shared.tokens.MINE, ai_catalog.tokens.__file__)",
     )
     assert done.returncode == 0, done.stderr
