@@ -91,7 +91,7 @@ begin
   insert into sync_ai_models.adopted_models (model_id, action, detail)
   select p.id, 'per_million_rate',
          jsonb_build_object('field', f, 'was', p.config -> f,
-                            'now', to_jsonb((p.config ->> f)::numeric / 1000000))
+                            'now', to_jsonb(trim_scale((p.config ->> f)::numeric / 1000000)))
     from public.ai_providers p, unnest(rate_fields) as f
    where p.provider = any (synced_vendors) and jsonb_typeof(p.config) = 'object'
      and jsonb_typeof(p.config -> f) = 'number'
@@ -135,10 +135,44 @@ begin
       add constraint ai_providers_provider_api_identifier_key unique (provider, api_identifier);
   end if;
 
+  -- the original requires a name; vendors that list none get their id (or keep the old name)
+  if exists (select 1 from information_schema.columns
+              where table_schema = 'public' and table_name = 'ai_providers'
+                and column_name = 'name' and is_nullable = 'NO') then
+    create or replace function public.ai_adopted_name_fallback()
+    returns trigger language plpgsql security invoker set search_path = '' as $f$
+    begin
+      if new.name is null then
+        new.name := case when tg_op = 'UPDATE' then coalesce(old.name, new.api_identifier)
+                         else new.api_identifier end;
+      end if;
+      return new;
+    end
+    $f$;
+    revoke execute on function public.ai_adopted_name_fallback() from public, anon, authenticated;
+    create trigger ai_providers_adopted_name_fallback
+      before insert or update on public.ai_providers
+      for each row when (new.name is null) execute function public.ai_adopted_name_fallback();
+    insert into sync_ai_models.adopted_models (model_id, action, detail)
+    values (null, 'name_fallback', '{"trigger": "ai_providers_adopted_name_fallback"}');
+  end if;
+
   for line in
-    select format('%s: %s%s', action, count(*),
-                  case when action in ('per_million_rate', 'kept_prefixed', 'unique_key_replaced')
-                       then ': ' || string_agg(detail::text, ', ') else '' end)
+    select format(case action
+             when 'adopted' then '%s model(s) of vendors this project syncs: their config values '
+                                 'count as an admin''s until released (release-adopted)'
+             when 'unprefixed' then '%s prefixed identifier(s) matched to the vendor''s own id'
+             when 'kept_prefixed' then '%s prefixed identifier(s) kept: the vendor''s id is taken'
+             when 'left_alone' then '%s model(s) of vendors this project does not sync: left alone'
+             when 'config_was_null' then '%s null config(s) set to {}'
+             when 'per_million_rate' then '%s cost rate(s) per million tokens converted to per token'
+             when 'name_fallback' then 'name is required: a model listed without one gets its id'
+                                       ' (%s trigger)'
+             when 'unique_key_replaced' then 'unique key on api_identifier replaced by '
+                                             '(provider, api_identifier) (%s)'
+             else action || ': %s' end, count(*))
+           || case when action in ('per_million_rate', 'kept_prefixed')
+                   then ': ' || string_agg(detail::text, ', ') else '' end
       from sync_ai_models.adopted_models group by action order by action
   loop
     raise notice 'adopted: %', line;

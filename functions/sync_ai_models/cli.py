@@ -21,6 +21,7 @@ from sync_ai_models.context import database_url, store_session
 from sync_ai_models.demo_command import demo
 from sync_ai_models.estimate_command import estimate
 from sync_ai_models.notify import notify_run
+from sync_ai_models.release_command import release_adopted
 from sync_ai_models.report import print_summary, progress_line
 from sync_ai_models.runner import (
     ProviderResult,
@@ -154,6 +155,7 @@ main.add_command(estimate)
 main.add_command(demo)
 main.add_command(serve)
 main.add_command(worker)
+main.add_command(release_adopted)
 
 
 if __name__ == "__main__":  # pragma: no cover
