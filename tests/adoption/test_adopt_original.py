@@ -8,9 +8,6 @@ vendor this project does not sync, a deactivated model, per-million cost rates a
 from __future__ import annotations
 
 import json
-import os
-import uuid
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +22,7 @@ from ai_catalog.store.migrations import migrate
 from ai_catalog.store.postgres import PostgresStore
 from sync_ai_models.cli import main
 from sync_ai_models.runner import SyncRequest, run_sync
-from tests.conftest import PG_HOST, PG_PORT, PG_USER, SQL_DIR, conninfo
+from tests.conftest import SQL_DIR
 
 HERE = Path(__file__).parent
 ORIGINAL_SCHEMA = json.loads((HERE.parent / "original_config.schema.json").read_text())
@@ -133,40 +130,31 @@ ENV = {
 
 
 @pytest.fixture
-def original_db() -> Iterator[str]:
+def original_db(empty_db: str) -> str:
     """A fresh database holding the original's table and rows (no migrations applied)."""
-    name = f"adopt_{os.getpid()}_{uuid.uuid4().hex[:8]}"
-    admin = conninfo(PG_HOST, PG_PORT, PG_USER, "postgres", None)
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'create database "{name}"')
-    url = conninfo(PG_HOST, PG_PORT, PG_USER, name, None)
-    try:
-        with psycopg.connect(url, autocommit=True) as conn:
-            conn.execute((HERE / "original_schema.sql").read_text().encode())
-            for row in ROWS:
-                conn.execute(
-                    "insert into ai_providers (api_identifier, provider, name, is_active, config,"
-                    " is_default_generation, is_default_embedding, min_plan_tier_level)"
-                    " values (%s, %s, %s, %s, %s::jsonb, %s, %s, %s)",
-                    (
-                        row["api_identifier"],
-                        row["provider"],
-                        row["name"],
-                        row.get("is_active", True),
-                        None if row["config"] is None else json.dumps(row["config"]),
-                        row.get("is_default_generation", False),
-                        row.get("is_default_embedding", False),
-                        row.get("min_plan_tier_level"),
-                    ),
-                )
+    with psycopg.connect(empty_db, autocommit=True) as conn:
+        conn.execute((HERE / "original_schema.sql").read_text().encode())
+        for row in ROWS:
             conn.execute(
-                "insert into chat_messages (ai_provider_id, content)"
-                " select id, 'hello' from ai_providers"
+                "insert into ai_providers (api_identifier, provider, name, is_active, config,"
+                " is_default_generation, is_default_embedding, min_plan_tier_level)"
+                " values (%s, %s, %s, %s, %s::jsonb, %s, %s, %s)",
+                (
+                    row["api_identifier"],
+                    row["provider"],
+                    row["name"],
+                    row.get("is_active", True),
+                    None if row["config"] is None else json.dumps(row["config"]),
+                    row.get("is_default_generation", False),
+                    row.get("is_default_embedding", False),
+                    row.get("min_plan_tier_level"),
+                ),
             )
-        yield url
-    finally:
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f'drop database if exists "{name}" with (force)')
+        conn.execute(
+            "insert into chat_messages (ai_provider_id, content)"
+            " select id, 'hello' from ai_providers"
+        )
+    return empty_db
 
 
 def snapshot(conn: psycopg.Connection) -> dict[str, dict[str, Any]]:
