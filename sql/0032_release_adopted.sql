@@ -52,3 +52,21 @@ revoke execute on function public.sync_release_adopted(text, text) from public, 
 grant execute on function public.sync_release_adopted(text, text) to service_role;
 grant usage on schema sync_ai_models to service_role;
 grant select, insert on table sync_ai_models.adopted_models to service_role;
+
+-- Adopted configs that break the contract (0030) would make the sync of their vendor fail on
+-- that row with the field named; say so now, once, so that an admin fixes them first.
+do $$
+declare
+  broken text;
+begin
+  select string_agg(format('%s/%s: %s', p.provider, p.api_identifier,
+                           public.ai_config_error(p.config)), '; ' order by p.api_identifier)
+    into broken
+    from public.ai_providers p
+   where p.id in (select model_id from sync_ai_models.adopted_models where action = 'adopted')
+     and public.ai_config_error(p.config) is not null;
+  if broken is not null then
+    raise notice 'adopted configs to fix before syncing their vendor: %', broken;
+  end if;
+end
+$$;

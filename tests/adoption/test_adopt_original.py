@@ -104,6 +104,7 @@ ROWS: list[dict[str, Any]] = [
         "config": {
             "api_identifier": "gemini-1.5-pro",
             "input_token_cost_rate": 0.00000125,
+            "default_top_p": 1.5,  # beyond what the contract takes: reported by migrate
             "output_token_cost_rate": 0.000005,
             "tokenization_strategy": {
                 "type": "google_gemini_tokenizer",
@@ -220,6 +221,9 @@ async def test_migrate_adopts_the_original_and_syncs_update_its_rows(original_db
     assert "6 prefixed identifier(s) matched" in report
     assert "2 cost rate(s) per million tokens converted" in report  # Claude's two
     assert "1 model(s) of vendors this project does not sync" in report  # the dummy vendor's
+    assert "to fix before syncing their vendor: google/gemini-1.5-pro: config.default_top_p" in (
+        report
+    )
 
     await sync(original_db)
     await sync(original_db)  # a second sync finds nothing new
