@@ -314,8 +314,11 @@ def snapshot_original(conn: psycopg.Connection) -> list[dict[str, Any]]:
 
 
 def test_release_adopted_command_hands_fields_back(original_db: str) -> None:
-    migrate(original_db, SQL_DIR)
     env = {"DATABASE_URL": original_db}
+    run = CliRunner().invoke(main, ["migrate"], env=env)
+    assert run.exit_code == 0, run.output
+    assert "adopting the existing public.ai_providers in place" in run.output
+    assert "6 prefixed identifier(s) matched to the vendor's own id" in run.output
     run = CliRunner().invoke(main, ["release-adopted", "--provider", "anthropic"], env=env)
     assert run.exit_code == 0, run.output
     assert "released every field of 1 adopted model(s)" in run.output
