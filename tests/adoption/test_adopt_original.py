@@ -192,7 +192,8 @@ def vendors_mock() -> respx.MockRouter:
     return router
 
 
-async def sync(url: str) -> None:
+async def sync(url: str) -> dict[str, tuple[int, int]]:
+    """Syncs OpenAI and Anthropic from the mocked lists; (inserted, updated) per vendor."""
     store = await PostgresStore(url).open()
     try:
         with vendors_mock():
@@ -206,6 +207,7 @@ async def sync(url: str) -> None:
         "openai": "succeeded",
         "anthropic": "succeeded",
     }, [r.error for r in outcome.results]
+    return {r.provider: (r.inserted, r.updated) for r in outcome.results}
 
 
 async def test_migrate_adopts_the_original_and_syncs_update_its_rows(original_db: str) -> None:
@@ -225,8 +227,10 @@ async def test_migrate_adopts_the_original_and_syncs_update_its_rows(original_db
         report
     )
 
-    await sync(original_db)
-    await sync(original_db)  # a second sync finds nothing new
+    first = await sync(original_db)
+    assert first == {"openai": (1, 3), "anthropic": (1, 1)}  # the adopted rows, updated
+    second = await sync(original_db)
+    assert second == {"openai": (0, 0), "anthropic": (0, 0)}  # nothing new, nothing to write
 
     with psycopg.connect(original_db, autocommit=True) as conn:
         after = snapshot(conn)
