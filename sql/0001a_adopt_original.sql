@@ -30,6 +30,9 @@ declare
   synced_vendors constant text[] := array[
     'openai', 'anthropic', 'google', 'groq', 'mistral', 'deepseek', 'xai', 'together',
     'openrouter', 'fireworks', 'cohere', 'ollama'];
+  -- vendors whose own ids begin with their name (`mistral-large-latest`, `deepseek-chat`): an
+  -- id of theirs is prefixed only when the name is doubled (`mistral-mistral-large-latest`)
+  self_named constant text[] := array['mistral', 'deepseek'];
   rate_fields constant text[] := array[
     'input_token_cost_rate', 'output_token_cost_rate',
     'cache_read_token_cost_rate', 'cache_write_token_cost_rate'];
@@ -66,7 +69,8 @@ begin
          substr(p.api_identifier, length(v.vendor) + 2) as bare
     from public.ai_providers p
     join unnest(synced_vendors) as v (vendor)
-      on p.api_identifier like v.vendor || '-_%' and coalesce(p.provider, v.vendor) = v.vendor;
+      on p.api_identifier like v.vendor || '-_%' and coalesce(p.provider, v.vendor) = v.vendor
+     and (not v.vendor = any (self_named) or p.api_identifier like v.vendor || '-' || v.vendor || '-_%');
   insert into sync_ai_models.adopted_models (model_id, action, detail)
   select m.id, 'kept_prefixed', jsonb_build_object('api_identifier', m.original,
                                                    'taken_by', t.id)

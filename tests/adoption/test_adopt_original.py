@@ -346,3 +346,34 @@ def test_release_adopted_command_hands_fields_back(original_db: str) -> None:
         ).fetchone()
         assert overridden is not None and "notes" not in overridden[0]
         assert "input_token_cost_rate" in overridden[0]
+
+
+def test_ambiguous_identifiers_are_left_as_they_are(empty_db: str) -> None:
+    rows = [
+        ("openai-gpt-4o", "openai"),
+        ("gpt-4o", "openai"),  # already there unprefixed: the prefixed one keeps its prefix
+        ("mistral-large-latest", "mistral"),  # Mistral's own id, not a prefix
+        ("mistral-mistral-small-latest", None),  # the original's prefix on Mistral's id
+        ("deepseek-chat", None),
+    ]
+    with psycopg.connect(empty_db, autocommit=True) as conn:
+        conn.execute((HERE / "original_schema.sql").read_text().encode())
+        for api_identifier, provider in rows:
+            conn.execute(
+                "insert into ai_providers (api_identifier, provider, name) values (%s, %s, 'x')",
+                (api_identifier, provider),
+            )
+    said: list[str] = []
+    migrate(empty_db, SQL_DIR, log=said.append)
+    with psycopg.connect(empty_db, autocommit=True) as conn:
+        found = sorted(
+            conn.execute("select coalesce(provider, '-'), api_identifier from ai_providers")
+        )
+    assert found == [
+        ("-", "deepseek-chat"),
+        ("mistral", "mistral-large-latest"),
+        ("mistral", "mistral-small-latest"),
+        ("openai", "gpt-4o"),
+        ("openai", "openai-gpt-4o"),
+    ]
+    assert any("1 prefixed identifier(s) kept" in line for line in said), said
