@@ -39,8 +39,6 @@ MAX_DIGITS = 15
 SMALLEST = Decimal("1e-300")
 LARGEST = Decimal("1e300")
 MAX_COUNT = 2**53 - 1
-ENCODINGS = ("o200k_base", "cl100k_base", "p50k_base", "r50k_base")
-STATUSES = ("active", "beta", "deprecated", "experimental")
 
 
 def _exact(value: object, what: str) -> Decimal:
@@ -58,9 +56,7 @@ def _in_range(exact: Decimal) -> bool:
 
 
 def _rate(value: object) -> Decimal:
-    exact = _exact(value, "USD per token") if value is not None else None
-    if exact is None:
-        raise ValueError("must be a number (USD per token)")
+    exact = _exact(value, "USD per token")
     # Prices travel as IEEE doubles (orjson, PostgREST clients): refuse what one cannot carry
     # exactly rather than round a price silently. Real prices have a handful of digits.
     if len(exact.normalize().as_tuple().digits) > MAX_DIGITS or not _in_range(exact):
@@ -191,13 +187,6 @@ TokenizationStrategy = Annotated[
     | NoTokenization,
     Field(discriminator="type"),
 ]
-STRATEGY_TYPES = (
-    "tiktoken",
-    "rough_char_count",
-    "anthropic_tokenizer",
-    "google_gemini_tokenizer",
-    "none",
-)
 
 
 class PriceTier(_Strict):
