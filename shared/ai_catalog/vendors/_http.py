@@ -31,6 +31,7 @@ from tenacity import (
 
 from ai_catalog.vendors.errors import (
     ProviderAuthError,
+    ProviderError,
     ProviderHTTPError,
     ProviderResponseError,
     ProviderTransportError,
@@ -207,6 +208,8 @@ class VendorHTTP:
                     error_body = await self._read(response, _ERROR_BODY_MAX, truncate=True)
                     self._raise_for_status(response, error_body)
                 return response, await self._read(response, self.max_bytes)
+        except UnicodeEncodeError:  # a name from the listing that no request can carry
+            raise ProviderError(self.provider, "request could not be encoded") from None
         except httpx.TimeoutException as exc:
             raise _Retryable(None, f"timed out ({type(exc).__name__})", None) from None
         except httpx.TransportError as exc:
