@@ -434,6 +434,7 @@ async def test_vendor_fault(
     record_property("figure:runs_aborted_by_one_vendor", int(healthy_result.status != "succeeded"))
     record_property("figure:http_500s", int(outcome.http_status == 500))
     record_property("figure:runs_left_running", harness.runs_left_running())
+    record_property("figure:hangs", int(result.seconds > deadline + 2.0))
     record_property("worst:vendor_seconds", result.seconds)
 
     assert (result.status, result.error) == (fault.status, result.error)
