@@ -26,28 +26,35 @@ DESCRIPTION = "A model description of realistic length, repeated to fill the lis
 
 
 def write_listing(root: Path, megabytes: float) -> int:
-    entries = []
-    size = 0
-    while size < megabytes * 1_000_000:
-        entry = {
-            "id": f"vendor/model-{len(entries):05d}",
-            "name": f"Model {len(entries)}",
-            "created": 1715367049,
-            "description": DESCRIPTION,
-            "context_length": 131072,
-            "architecture": {"output_modalities": ["text"], "tokenizer": "Other"},
-            "pricing": {"prompt": "0.000001", "completion": "0.000002"},
-            "top_provider": {"context_length": 131072, "max_completion_tokens": 8192},
-        }
-        entries.append(entry)
-        size += len(json.dumps(entry)) + 1
+    """Writes the listing entry by entry (so writing it does not raise this process's peak)."""
     (root / "openrouter").mkdir()
-    (root / "openrouter" / "models").write_text(json.dumps({"data": entries}))
-    return len(entries)
+    count = 0
+    with (root / "openrouter" / "models").open("w") as out:
+        out.write('{"data": [')
+        while out.tell() < megabytes * 1_000_000:
+            entry = {
+                "id": f"vendor/model-{count:05d}",
+                "name": f"Model {count}",
+                "created": 1715367049,
+                "description": DESCRIPTION,
+                "context_length": 131072,
+                "architecture": {"output_modalities": ["text"], "tokenizer": "Other"},
+                "pricing": {"prompt": "0.000001", "completion": "0.000002"},
+                "top_provider": {"context_length": 131072, "max_completion_tokens": 8192},
+            }
+            out.write(("," if count else "") + json.dumps(entry))
+            count += 1
+        out.write("]}")
+    return count
 
 
 def peak_mib() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+    """This process's peak resident memory. VmHWM, not ru_maxrss: Linux carries ru_maxrss over
+    from the parent across fork and exec, so a child of a big process would report its size."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024  # kB
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # not Linux: KiB
 
 
 async def measure(base_url: str) -> tuple[int, float]:
