@@ -1,8 +1,10 @@
 """One sync run: claim or start the run row, list every vendor concurrently, apply each vendor's
 list in its own SQL call, finish the run. Shared by the HTTP handler, the CLI and the worker.
 
-A vendor that fails (network, HTTP error after retries, malformed payload) gets a `failed`
-result and nothing is written for it; the others go on.
+A vendor that fails in any way (network, HTTP error after retries, a payload that cannot be
+read, its deadline, an error building its configs or applying them) gets a `failed` result with a
+short reason and nothing is written for it; the others go on, and vendors already applied stay
+applied and reported.
 """
 
 from __future__ import annotations
@@ -17,15 +19,17 @@ from uuid import UUID
 import httpx
 from pydantic import BaseModel, Field
 
-from ai_catalog.errors import AlreadyRunning, StoreError
+from ai_catalog.errors import AlreadyRunning, SyncError
 from ai_catalog.store.base import CatalogStore
-from ai_catalog.types import ApplyResult
+from ai_catalog.types import VendorResult
 from ai_catalog.vendors import (
     PROVIDERS,
     ProviderError,
     ProviderNotConfigured,
+    RetryPolicy,
     enabled_providers,
     fetch_catalog,
+    mask_secrets,
 )
 
 log = logging.getLogger("sync_ai_models")
@@ -46,13 +50,7 @@ class SyncRequest(BaseModel):
     run_id: UUID | None = None
 
 
-class ProviderResult(ApplyResult):
-    """ApplyResult plus what the listing saw."""
-
-    listed: int = 0
-    skipped_malformed: int = 0
-    filtered_non_chat: int = 0
-    seconds: float = 0.0
+ProviderResult = VendorResult
 
 
 class RunOutcome(BaseModel):
@@ -63,9 +61,14 @@ class RunOutcome(BaseModel):
     totals: dict[str, int] = Field(default_factory=dict)
 
     @property
-    def http_status(self) -> int:
+    def only_collided(self) -> bool:
+        """Every vendor it tried was being synced by another run (nothing else went wrong)."""
         attempted = [r for r in self.results if r.status != "skipped"]
-        if attempted and all(r.status == "already_running" for r in attempted):
+        return bool(attempted) and all(r.status == "already_running" for r in attempted)
+
+    @property
+    def http_status(self) -> int:
+        if self.only_collided:
             return 409
         return {"succeeded": 200, "partial": 207}.get(self.status, 502)
 
@@ -95,9 +98,11 @@ async def run_sync(
     max_deactivate_share: float = 0.5,
     on_result: ProgressHook | None = None,
     claimed: bool = False,
+    policy: RetryPolicy | None = None,
 ) -> RunOutcome:
     """Runs one sync. `claimed`: the caller (the worker) already moved run `request.run_id` to
-    'running' (sync_claim_next_run), so it is not started again."""
+    'running' (sync_claim_next_run), so it is not started again. `policy`: how vendor calls
+    are retried (tests make it fast); limits come from `env` (SYNC_VENDOR_*)."""
     choose_providers(request.providers)  # a bad request fails before any run row exists
     if claimed:
         assert request.run_id is not None, "a claimed run needs its run_id"
@@ -137,12 +142,15 @@ async def run_sync(
             result = ProviderResult(provider=provider, status="skipped", error="not configured")
         else:
             result = await _sync_provider(
-                store, provider, request, run_id, env, client, max_deactivate_share
+                store, provider, request, run_id, env, client, max_deactivate_share, policy
             )
         if on_result is not None:
-            maybe = on_result(result)
-            if maybe is not None:
-                await maybe
+            try:
+                maybe = on_result(result)
+                if maybe is not None:
+                    await maybe
+            except Exception:  # a progress display must not lose the run's results
+                log.exception("progress hook failed for %s", provider)
         _log_provider(run_id, result)
         return result
 
@@ -181,14 +189,16 @@ async def _sync_provider(
     env: Mapping[str, str],
     client: httpx.AsyncClient,
     max_deactivate_share: float,
+    policy: RetryPolicy | None,
 ) -> ProviderResult:
     started = time.perf_counter()
     stats: dict[str, Any] = {}
     try:
-        catalog = await fetch_catalog(provider, client, env)
+        catalog = await fetch_catalog(provider, client, env, policy=policy)
         stats = {
             "listed": len(catalog.entries),
             "skipped_malformed": catalog.skipped_malformed,
+            "skip_reasons": catalog.skip_reasons,
             "filtered_non_chat": catalog.filtered_non_chat,
         }
         applied = await store.apply_provider_models(
@@ -199,7 +209,9 @@ async def _sync_provider(
             force=request.force,
             max_deactivate_share=max_deactivate_share,
         )
-        result = ProviderResult(**{**applied.model_dump(), **stats})
+        # the database counts duplicates in what it was sent; the client already dropped its own
+        duplicates = applied.duplicates + catalog.duplicates
+        result = ProviderResult(**{**applied.model_dump(), **stats, "duplicates": duplicates})
     except ProviderNotConfigured as exc:
         result = ProviderResult(provider=provider, status="skipped", error=str(exc))
     except ProviderError as exc:
@@ -208,12 +220,28 @@ async def _sync_provider(
         result = ProviderResult(
             provider=provider, status="already_running", error=str(exc), **stats
         )
-    except StoreError as exc:
+    except SyncError as exc:  # the database refused or was unreachable for this apply
         result = ProviderResult(
             provider=provider, status="failed", error=f"database: {exc}", **stats
         )
+    except Exception as exc:  # anything else one vendor causes stays that vendor's failure
+        result = ProviderResult(
+            provider=provider, status="failed", error=_unexpected(provider, exc, env), **stats
+        )
     result.seconds = round(time.perf_counter() - started, 3)
     return result
+
+
+def _unexpected(provider: str, exc: Exception, env: Mapping[str, str]) -> str:
+    """A short reason for an error nobody planned for: its type only (its message might quote
+    the payload); the traceback goes to the log, with anything key-like masked."""
+    keys = tuple(v for k, v in env.items() if k.endswith("_API_KEY") and v)
+    log.error(
+        "provider %s failed unexpectedly: %s",
+        provider,
+        mask_secrets(f"{type(exc).__name__}: {exc}"[:300], keys),
+    )
+    return f"unexpected error ({type(exc).__name__})"
 
 
 async def _fail_run(store: CatalogStore, run_id: UUID, error: str) -> None:

@@ -101,22 +101,53 @@ class CatalogEntry(BaseModel):
 ProviderStatus = Literal["succeeded", "guarded", "failed", "skipped", "already_running"]
 
 
-class ApplyResult(BaseModel):
-    """The outcome for one vendor, as `sync_apply_provider_models` returns it."""
+class VendorResult(BaseModel):
+    """What happened to one vendor in a run: the one shape the database's apply returns, the
+    runner completes, the run row stores and the HTTP answer and the CLI show. It never holds a
+    key or a raw vendor payload."""
 
-    model_config = ConfigDict(extra="ignore")
+    model_config = ConfigDict(extra="ignore", use_attribute_docstrings=True)
 
     provider: str
+    """The vendor id."""
     status: ProviderStatus
+    """`skipped` means no key (not an error); `guarded` means the deactivation guard held;
+    `already_running` means another sync of this vendor held its lock."""
     dry_run: bool = False
+    """True when nothing was written."""
     inserted: int = 0
+    """Models added to the catalog."""
     updated: int = 0
+    """Models whose row changed."""
     unchanged: int = 0
+    """Models listed again with nothing to change."""
     deactivated: int = 0
+    """Models the vendor stopped listing (deactivated, never deleted)."""
     reactivated: int = 0
+    """Models listed again after having been deactivated."""
     overrides_kept: int = 0
+    """Fields edited by a person and kept against an upstream change."""
     caps_clamped: int = 0
+    """Output caps lowered to a lowered provider limit."""
     duplicates: int = 0
+    """Entries listed twice under one id (the last one was kept)."""
     would_deactivate: int = 0
+    """Models the guard did not deactivate (status `guarded`)."""
+    listed: int = 0
+    """Models the vendor listed (after skipping malformed entries and duplicates)."""
+    skipped_malformed: int = 0
+    """Entries skipped because they could not be read or stored."""
+    skip_reasons: dict[str, int] = Field(default_factory=dict)
+    """Why entries were skipped: reason -> how many."""
+    filtered_non_chat: int = 0
+    """Listed models that are not chat models (kept, with their kind)."""
+    seconds: float = 0.0
+    """Time spent on this vendor (listing and applying)."""
     new_model_ids: list[str] = Field(default_factory=list)
+    """Vendor ids of the models added."""
     error: str | None = None
+    """Why the vendor failed or was skipped (never a key, never a raw vendor payload)."""
+
+
+ApplyResult = VendorResult
+"""The name the store's apply uses for it."""

@@ -28,6 +28,12 @@ RESULT_KEYS = {
     "seconds",
     "new_model_ids",
     "error",
+    # one result shape for every layer (VendorResult): the listing's own counts too
+    "dry_run",
+    "duplicates",
+    "skipped_malformed",
+    "skip_reasons",
+    "filtered_non_chat",
 }
 
 

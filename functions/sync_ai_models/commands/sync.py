@@ -57,6 +57,11 @@ def sync(providers: tuple[str, ...], dry_run: bool, force: bool, as_json: bool) 
         click.echo(outcome.model_dump_json(indent=2))
     else:
         print_summary(outcome)
+    if outcome.only_collided:
+        busy = [r.provider for r in outcome.results if r.status == "already_running"]
+        raise click.ClickException(
+            f"already running: another sync of {', '.join(busy)} is in progress; try again later"
+        )
     if outcome.status != "succeeded":
         failed = [r.provider for r in outcome.results if r.status in ("failed", "already_running")]
         raise click.ClickException(f"run {outcome.status}: {', '.join(failed)} did not sync")

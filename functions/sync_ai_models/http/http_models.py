@@ -12,7 +12,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, ValidationError
 
-from ai_catalog.types import ProviderStatus
+from ai_catalog.types import VendorResult
 from ai_catalog.vendors import PROVIDERS
 from sync_ai_models.runner import RunOutcome, SyncRequest
 
@@ -42,39 +42,8 @@ class SyncBody(_Model):
         )
 
 
-class ProviderResultBody(_Model):
-    """What happened to one vendor in a run."""
-
-    model_config = ConfigDict(extra="ignore")
-
-    provider: str
-    """The vendor id."""
-    status: ProviderStatus
-    """`skipped` means no key (not an error); `guarded` means the deactivation guard held."""
-    inserted: int = 0
-    """Models added to the catalog."""
-    updated: int = 0
-    """Models whose row changed."""
-    unchanged: int = 0
-    """Models listed again with nothing to change."""
-    deactivated: int = 0
-    """Models the vendor stopped listing (deactivated, never deleted)."""
-    reactivated: int = 0
-    """Models listed again after having been deactivated."""
-    overrides_kept: int = 0
-    """Fields edited by a person and kept against an upstream change."""
-    caps_clamped: int = 0
-    """Output caps lowered to a lowered provider limit."""
-    would_deactivate: int = 0
-    """Models the guard did not deactivate (status `guarded`)."""
-    listed: int = 0
-    """Models the vendor listed."""
-    seconds: float = 0.0
-    """Time spent on this vendor (listing and applying)."""
-    new_model_ids: list[str] = Field(default_factory=list)
-    """Vendor ids of the models added."""
-    error: str | None = None
-    """Why the vendor failed or was skipped (never a key, never a raw vendor payload)."""
+ProviderResultBody = VendorResult
+"""What happened to one vendor in a run."""
 
 
 class RunResponse(_Model):
@@ -98,7 +67,7 @@ class RunResponse(_Model):
             run_id=outcome.run_id,
             status=outcome.status,
             dry_run=outcome.dry_run,
-            results=[ProviderResultBody.model_validate(r.model_dump()) for r in outcome.results],
+            results=outcome.results,
             totals=outcome.totals,
         )
 

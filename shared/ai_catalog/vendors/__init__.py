@@ -7,6 +7,11 @@ Public interface::
     await fetch_catalog(provider, client, env)  -> ProviderCatalog (raises ProviderError)
 
 Policies
+- Limits (VendorLimits, from SYNC_VENDOR_*): a total deadline per vendor, a per-request timeout,
+  a response size cap, a page cap; paging that repeats a cursor or passes the cap fails the
+  vendor, and so does a link to another origin than the base URL's (the key never goes there).
+- One bad entry (unreadable, a NUL byte, an id over 512 characters, a number out of range) is
+  skipped and counted with its reason; a duplicate id keeps the last entry.
 - Keys: `<P>_API_KEY`; Google takes GOOGLE_API_KEY, then GEMINI_API_KEY. A vendor without a
   key is not enabled (`fetch_catalog` raises ProviderNotConfigured).
 - OpenRouter needs no key but is opt-in: enabled by OPENROUTER_API_KEY (sent as Bearer) or
@@ -27,7 +32,7 @@ Policies
 from __future__ import annotations
 
 from ai_catalog.types import Capabilities, VendorModel, VendorPrices
-from ai_catalog.vendors._http import RetryPolicy
+from ai_catalog.vendors._http import RetryPolicy, mask_secrets
 from ai_catalog.vendors.errors import (
     ProviderAuthError,
     ProviderError,
@@ -36,6 +41,8 @@ from ai_catalog.vendors.errors import (
     ProviderResponseError,
     ProviderTransportError,
 )
+from ai_catalog.vendors.limits import ENV_NAMES as LIMIT_ENV_NAMES
+from ai_catalog.vendors.limits import VendorLimits, limits_from_env
 from ai_catalog.vendors.listing import (
     ProviderCatalog,
     fetch_catalog,
@@ -45,6 +52,7 @@ from ai_catalog.vendors.listing import (
 from ai_catalog.vendors.registry import PROVIDERS, enabled_providers
 
 __all__ = [
+    "LIMIT_ENV_NAMES",
     "PROVIDERS",
     "Capabilities",
     "ProviderAuthError",
@@ -55,10 +63,13 @@ __all__ = [
     "ProviderResponseError",
     "ProviderTransportError",
     "RetryPolicy",
+    "VendorLimits",
     "VendorModel",
     "VendorPrices",
     "enabled_providers",
     "fetch_catalog",
+    "limits_from_env",
     "list_vendor_models",
+    "mask_secrets",
     "parse_page",
 ]

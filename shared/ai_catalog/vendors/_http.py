@@ -3,6 +3,10 @@
 Retried: connect errors and timeouts, 429 and 5xx (honouring `Retry-After`, capped).
 Not retried: 401/403 and other 4xx. After the last try the failure becomes a `ProviderError`
 whose message names the vendor, the status and a short reason, with the key masked out.
+
+Bodies are streamed and refused past a size cap; a body that is not JSON (or nested too deeply
+to parse) is a `ProviderResponseError`. Requests go only to the origin of the configured base
+URL, so the key never follows a link to another host.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 from tenacity import (
@@ -26,6 +31,7 @@ from tenacity import (
 
 from ai_catalog.vendors.errors import (
     ProviderAuthError,
+    ProviderError,
     ProviderHTTPError,
     ProviderResponseError,
     ProviderTransportError,
@@ -33,6 +39,8 @@ from ai_catalog.vendors.errors import (
 
 Sleep = Callable[[float], Awaitable[None]]
 _REASON_MAX = 120
+_ERROR_BODY_MAX = 64 * 1024
+"""An error body is read this far for its message; the rest is ignored."""
 _SECRET_LIKE = re.compile(r"\b(?:sk|gsk|xai|AIza|key|Bearer)[-_A-Za-z0-9*.]{6,}", re.IGNORECASE)
 
 
@@ -80,11 +88,30 @@ def mask_secrets(text: str, secrets: tuple[str, ...]) -> str:
     return _SECRET_LIKE.sub("***", text)
 
 
-def _short_reason(response: httpx.Response) -> str:
+def origin(url: str) -> tuple[str, str, int | None]:
+    parts = urlsplit(url)
+    try:
+        port = parts.port
+    except ValueError:
+        port = -1
+    default = {"http": 80, "https": 443}.get(parts.scheme.lower())
+    return parts.scheme.lower(), (parts.hostname or "").lower(), port or default
+
+
+def parse_json(body: bytes) -> Any:
+    """JSON from bytes; ValueError for anything that is not (bad syntax, bad UTF-8, nesting too
+    deep for the parser, an integer with thousands of digits)."""
+    try:
+        return json.loads(body)
+    except RecursionError:
+        raise ValueError("nested too deeply") from None
+
+
+def _short_reason(response: httpx.Response, body: bytes) -> str:
     reason = response.reason_phrase or "error"
     try:
-        body = response.json()
-    except (json.JSONDecodeError, UnicodeDecodeError):
+        body = parse_json(body)
+    except ValueError:
         return reason
     detail: Any = body.get("error", body) if isinstance(body, dict) else None
     if isinstance(detail, dict):
@@ -108,6 +135,7 @@ class VendorHTTP:
         *,
         policy: RetryPolicy | None = None,
         secrets: tuple[str, ...] = (),
+        max_bytes: int = 32 * 1024 * 1024,
     ) -> None:
         self.provider = provider
         self.client = client
@@ -115,6 +143,8 @@ class VendorHTTP:
         self.headers = dict(headers)
         self.policy = policy or RetryPolicy()
         self.secrets = secrets
+        self.max_bytes = max_bytes
+        self.origin = origin(self.base_url)
         self.requests_sent = 0
 
     def _wait(self, state: RetryCallState) -> float:
@@ -140,6 +170,10 @@ class VendorHTTP:
         json_body: Any = None,
     ) -> Any:
         url = path if path.startswith(("http://", "https://")) else self.base_url + path
+        if origin(url) != self.origin:
+            raise ProviderResponseError(
+                self.provider, "refused a link to another host than the configured base URL"
+            )
         retrying = AsyncRetrying(
             stop=stop_after_attempt(self.policy.attempts),
             wait=self._wait,
@@ -150,41 +184,61 @@ class VendorHTTP:
         try:
             async for attempt in retrying:
                 with attempt:
-                    response = await self._send_once(method, url, params, json_body)
+                    response, body = await self._send_once(method, url, params, json_body)
         except _Retryable as exc:
             raise self._final_error(exc) from None
-        return self._decode(response)
+        return self._decode(response, body)
 
     async def _send_once(
         self, method: str, url: str, params: Mapping[str, Any] | None, json_body: Any
-    ) -> httpx.Response:
+    ) -> tuple[httpx.Response, bytes]:
         self.requests_sent += 1
         try:
-            response = await self.client.request(
+            async with self.client.stream(
                 method,
                 url,
                 params=dict(params) if params else None,
                 json=json_body,
                 headers=self.headers,
                 timeout=self.policy.timeout,
-            )
+                follow_redirects=False,  # a redirect must not carry the key elsewhere
+            ) as response:
+                status = response.status_code
+                if status >= 400:
+                    error_body = await self._read(response, _ERROR_BODY_MAX, truncate=True)
+                    self._raise_for_status(response, error_body)
+                return response, await self._read(response, self.max_bytes)
+        except UnicodeEncodeError:  # a name from the listing that no request can carry
+            raise ProviderError(self.provider, "request could not be encoded") from None
         except httpx.TimeoutException as exc:
             raise _Retryable(None, f"timed out ({type(exc).__name__})", None) from None
         except httpx.TransportError as exc:
             raise _Retryable(None, f"connection failed ({type(exc).__name__})", None) from None
+
+    def _raise_for_status(self, response: httpx.Response, body: bytes) -> None:
         status = response.status_code
         if status == 429 or status >= 500:
             retry_after = parse_retry_after(response.headers.get("retry-after"))
-            raise _Retryable(status, _short_reason(response), retry_after)
-        if status in (401, 403):
-            raise ProviderAuthError(
-                self.provider, self._mask(_short_reason(response)), status=status
-            )
-        if status >= 400:
-            raise ProviderHTTPError(
-                self.provider, self._mask(_short_reason(response)), status=status
-            )
-        return response
+            raise _Retryable(status, _short_reason(response, body), retry_after)
+        error = ProviderAuthError if status in (401, 403) else ProviderHTTPError
+        raise error(self.provider, self._mask(_short_reason(response, body)), status=status)
+
+    async def _read(self, response: httpx.Response, limit: int, *, truncate: bool = False) -> bytes:
+        """The body, refused (or, for an error body, cut) past `limit` bytes."""
+        too_large = ProviderResponseError(
+            self.provider, f"response larger than {limit} bytes", status=response.status_code
+        )
+        declared = response.headers.get("content-length", "")
+        if not truncate and declared.isdigit() and int(declared) > limit:
+            raise too_large
+        body = bytearray()
+        async for chunk in response.aiter_bytes():
+            body += chunk
+            if len(body) > limit:
+                if truncate:
+                    return bytes(body[:limit])
+                raise too_large
+        return bytes(body)
 
     def _final_error(self, exc: _Retryable) -> ProviderHTTPError | ProviderTransportError:
         tries = f" after {self.policy.attempts} tries"
@@ -192,13 +246,14 @@ class VendorHTTP:
             return ProviderTransportError(self.provider, self._mask(exc.reason) + tries)
         return ProviderHTTPError(self.provider, self._mask(exc.reason) + tries, status=exc.status)
 
-    def _decode(self, response: httpx.Response) -> Any:
+    def _decode(self, response: httpx.Response, body: bytes) -> Any:
         try:
-            return response.json()
-        except (json.JSONDecodeError, UnicodeDecodeError):
-            ctype = response.headers.get("content-type", "unknown content type")
+            return parse_json(body)
+        except ValueError as exc:
+            ctype = response.headers.get("content-type", "unknown content type")[:60]
+            why = str(exc) if str(exc) == "nested too deeply" else "not JSON"
             raise ProviderResponseError(
-                self.provider, f"response is not JSON ({ctype})", status=response.status_code
+                self.provider, f"response is {why} ({ctype})", status=response.status_code
             ) from None
 
     def _mask(self, text: str) -> str:

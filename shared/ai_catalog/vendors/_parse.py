@@ -7,9 +7,13 @@ from typing import Any
 
 from ai_catalog.vendors.errors import ProviderResponseError
 
+MAX_COUNT = 1_000_000_000
+"""A token count above this is nonsense (the largest context windows are ~10M)."""
+
 
 class MalformedEntry(ValueError):
-    """One list entry cannot be read; it is skipped and counted, the rest go on."""
+    """One list entry cannot be read; it is skipped and counted, the rest go on. The message is
+    the reason counted in the vendor's result: fixed words, never a value from the entry."""
 
 
 def require_str(entry: dict[str, Any], key: str) -> str:
@@ -24,12 +28,19 @@ def opt_str(value: Any) -> str | None:
 
 
 def opt_count(value: Any) -> int | None:
-    """A positive token count; JSON doubles like 4096.0 are accepted, 0/negatives/bools are not."""
+    """A positive token count; JSON doubles like 4096.0 are accepted, 0/negatives/bools are not.
+    An absurd count (above MAX_COUNT, 1e300) makes the entry malformed."""
     if isinstance(value, bool):
         return None
     if isinstance(value, float) and value.is_integer():
+        if value > MAX_COUNT:
+            raise MalformedEntry("number out of range")
         value = int(value)
-    return value if isinstance(value, int) and value > 0 else None
+    if not isinstance(value, int) or value <= 0:
+        return None
+    if value > MAX_COUNT:
+        raise MalformedEntry("number out of range")
+    return value
 
 
 def opt_bool(value: Any) -> bool | None:
@@ -39,7 +50,10 @@ def opt_bool(value: Any) -> bool | None:
 def unix_time(value: Any) -> datetime | None:
     if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
         return None
-    return datetime.fromtimestamp(value, tz=UTC)
+    try:
+        return datetime.fromtimestamp(value, tz=UTC)
+    except (OverflowError, OSError, ValueError):  # 1e300, 2**70: no such time
+        raise MalformedEntry("number out of range") from None
 
 
 def iso_time(value: Any) -> datetime | None:

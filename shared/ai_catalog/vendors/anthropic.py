@@ -20,7 +20,6 @@ from ai_catalog.vendors.base import ProviderAdapter
 from ai_catalog.vendors.errors import ProviderResponseError
 
 PAGE_LIMIT = 1000
-MAX_PAGES = 100
 API_VERSION = "2023-06-01"
 
 
@@ -43,16 +42,16 @@ class AnthropicAdapter(ProviderAdapter):
     async def fetch_entries(self) -> list[Any]:
         entries: list[Any] = []
         params: dict[str, Any] = {"limit": PAGE_LIMIT}
-        for _ in range(MAX_PAGES):
+        pager = self.pager()
+        while True:
             payload = await self.http.get_json("/models", params)
             entries += self.page_arrived(envelope_list(self.provider, payload, "data"))
-            last_id = payload.get("last_id")
             if payload.get("has_more") is not True:
                 return entries
-            if not isinstance(last_id, str) or last_id == params.get("after_id"):
-                raise ProviderResponseError(self.provider, "has_more without a new last_id")
+            last_id = payload.get("last_id")
+            if not isinstance(last_id, str) or not pager.follow(last_id):
+                raise ProviderResponseError(self.provider, "has_more without a last_id")
             params = {"limit": PAGE_LIMIT, "after_id": last_id}
-        raise ProviderResponseError(self.provider, f"more than {MAX_PAGES} pages")
 
     def parse_entry(self, entry: dict[str, Any]) -> VendorModel:
         caps = opt_dict(entry.get("capabilities"))

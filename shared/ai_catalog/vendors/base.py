@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, ClassVar
 
 import httpx
@@ -12,7 +13,8 @@ from pydantic import ValidationError
 from ai_catalog.types import VendorModel
 from ai_catalog.vendors._http import RetryPolicy, VendorHTTP
 from ai_catalog.vendors._parse import MalformedEntry, envelope_list
-from ai_catalog.vendors.errors import ProviderNotConfigured
+from ai_catalog.vendors.errors import ProviderNotConfigured, ProviderResponseError
+from ai_catalog.vendors.limits import VendorLimits, limits_from_env
 
 _TRUTHY = frozenset({"1", "true", "yes", "on"})
 
@@ -24,7 +26,50 @@ def env_flag(env: Mapping[str, str], name: str) -> bool:
 @dataclass
 class ListResult:
     models: list[VendorModel] = field(default_factory=list)
-    skipped_malformed: int = 0
+    skip_reasons: Counter[str] = field(default_factory=Counter)
+    """Why entries were skipped: reason -> how many."""
+
+    @property
+    def skipped_malformed(self) -> int:
+        return sum(self.skip_reasons.values())
+
+
+def skip_reason(exc: Exception) -> str:
+    """A short reason for a skipped entry: our own words, never a value from the entry."""
+    if isinstance(exc, MalformedEntry):
+        return str(exc)
+    if isinstance(exc, ValidationError):
+        first = exc.errors()[0]
+        where = ".".join(str(part) for part in first["loc"]) or "entry"
+        return f"invalid {where}"
+    return f"unreadable ({type(exc).__name__})"
+
+
+class Pager:
+    """Guards one listing's paging: a cursor (token, link) seen before or more than `max_pages`
+    pages fail the vendor, so a listing cut short is never applied as if it were complete."""
+
+    def __init__(self, provider: str, max_pages: int) -> None:
+        self.provider = provider
+        self.max_pages = max_pages
+        self.pages = 1
+        self.seen: set[str] = set()
+
+    def follow(self, cursor: Any) -> bool:
+        """True: fetch the page `cursor` names; False: the listing is complete."""
+        if cursor is None or cursor == "":
+            return False
+        if not isinstance(cursor, str):
+            raise ProviderResponseError(self.provider, "paging cursor is not a string")
+        if cursor in self.seen:
+            raise ProviderResponseError(self.provider, "paging loops: a cursor came back")
+        if self.pages >= self.max_pages:
+            raise ProviderResponseError(
+                self.provider, f"listing has more than {self.max_pages} pages"
+            )
+        self.seen.add(cursor)
+        self.pages += 1
+        return True
 
 
 class ProviderAdapter:
@@ -42,8 +87,9 @@ class ProviderAdapter:
     page_key: ClassVar[str | None] = "data"
     """Where a page body keeps its entries (None: the body is the list)."""
 
-    def __init__(self, http: VendorHTTP | None = None) -> None:
+    def __init__(self, http: VendorHTTP | None = None, limits: VendorLimits | None = None) -> None:
         self._http = http
+        self.limits = limits or VendorLimits()
         self.on_page: Callable[[list[Any]], None] | None = None
         """Told each page of entries as it arrives (fetch_catalog parses them meanwhile)."""
 
@@ -95,6 +141,11 @@ class ProviderAdapter:
             hint = f" (or set {cls.enable_flag}=1)" if cls.enable_flag else ""
             raise ProviderNotConfigured(cls.provider, f"not configured: set {names}{hint}")
         key = cls.api_key(env)
+        limits = limits_from_env(env, cls.provider)
+        if policy is None:
+            seconds = limits.timeout_seconds
+            timeout = httpx.Timeout(seconds, connect=min(10.0, seconds))
+            policy = replace(RetryPolicy(), timeout=timeout)
         headers = {"Accept": "application/json", **cls.auth_headers(key)}
         http = VendorHTTP(
             cls.provider,
@@ -103,8 +154,12 @@ class ProviderAdapter:
             headers,
             policy=policy,
             secrets=(key,) if key else (),
+            max_bytes=limits.max_response_bytes,
         )
-        return cls(http)
+        return cls(http, limits)
+
+    def pager(self) -> Pager:
+        return Pager(self.provider, self.limits.max_pages)
 
     # --- listing -------------------------------------------------------------------------------
 
@@ -133,6 +188,6 @@ class ProviderAdapter:
                 if not isinstance(entry, dict):
                     raise MalformedEntry("entry is not an object")
                 result.models.append(self.parse_entry(entry))
-            except (MalformedEntry, ValidationError, TypeError, ValueError, KeyError):
-                result.skipped_malformed += 1
+            except Exception as exc:  # any fault of one entry skips that entry only
+                result.skip_reasons[skip_reason(exc)] += 1
         return result

@@ -8,7 +8,6 @@ from typing import Any
 from ai_catalog.types import Capabilities, ModelKind, VendorModel
 from ai_catalog.vendors._parse import envelope_list, opt_bool, opt_count, require_str, str_list
 from ai_catalog.vendors.base import ProviderAdapter
-from ai_catalog.vendors.errors import ProviderResponseError
 from ai_catalog.vendors.kind_rules import kind_by_id, kind_rules
 
 KIND_RULES = kind_rules(
@@ -18,7 +17,6 @@ KIND_RULES = kind_rules(
 
 
 PAGE_SIZE = 1000
-MAX_PAGES = 100
 
 
 def cohere_kind(model_id: str, endpoints: list[str]) -> ModelKind:
@@ -39,16 +37,14 @@ class CohereAdapter(ProviderAdapter):
     async def fetch_entries(self) -> list[Any]:
         entries: list[Any] = []
         params: dict[str, Any] = {"page_size": PAGE_SIZE}
-        for _ in range(MAX_PAGES):
+        pager = self.pager()
+        while True:
             payload = await self.http.get_json("/models", params)
             entries += self.page_arrived(envelope_list(self.provider, payload, "models"))
             token = payload.get("next_page_token")
-            if not isinstance(token, str) or not token:
+            if not pager.follow(token):
                 return entries
-            if token == params.get("page_token"):
-                raise ProviderResponseError(self.provider, "next_page_token did not advance")
             params = {"page_size": PAGE_SIZE, "page_token": token}
-        raise ProviderResponseError(self.provider, f"more than {MAX_PAGES} pages")
 
     def parse_entry(self, entry: dict[str, Any]) -> VendorModel:
         model_id = require_str(entry, "name")

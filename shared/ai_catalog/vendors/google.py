@@ -15,7 +15,6 @@ from ai_catalog.vendors._parse import (
     str_list,
 )
 from ai_catalog.vendors.base import ProviderAdapter
-from ai_catalog.vendors.errors import ProviderResponseError
 from ai_catalog.vendors.kind_rules import kind_by_id, kind_rules
 
 METHOD_KINDS: tuple[tuple[str, ModelKind], ...] = (
@@ -38,7 +37,6 @@ KIND_RULES = kind_rules(
 
 
 PAGE_SIZE = 1000
-MAX_PAGES = 100
 
 
 def gemini_kind(model_id: str, methods: list[str]) -> ModelKind:
@@ -63,16 +61,14 @@ class GoogleAdapter(ProviderAdapter):
     async def fetch_entries(self) -> list[Any]:
         entries: list[Any] = []
         params: dict[str, Any] = {"pageSize": PAGE_SIZE}
-        for _ in range(MAX_PAGES):
+        pager = self.pager()
+        while True:
             payload = await self.http.get_json("/models", params)
             entries += self.page_arrived(envelope_list(self.provider, payload, "models"))
             token = payload.get("nextPageToken")
-            if not isinstance(token, str) or not token:
+            if not pager.follow(token):
                 return entries
-            if token == params.get("pageToken"):
-                raise ProviderResponseError(self.provider, "nextPageToken did not advance")
             params = {"pageSize": PAGE_SIZE, "pageToken": token}
-        raise ProviderResponseError(self.provider, f"more than {MAX_PAGES} pages")
 
     def parse_entry(self, entry: dict[str, Any]) -> VendorModel:
         model_id = require_str(entry, "name").removeprefix("models/")

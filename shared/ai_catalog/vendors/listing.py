@@ -4,17 +4,20 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections import Counter
 from collections.abc import Mapping
 from typing import Any
 
 import httpx
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from ai_catalog.config.defaults import build_default_config
 from ai_catalog.types import CatalogEntry, VendorModel
 from ai_catalog.vendors._http import RetryPolicy
-from ai_catalog.vendors.base import ListResult, ProviderAdapter
-from ai_catalog.vendors.errors import ProviderError
+from ai_catalog.vendors.base import ListResult, ProviderAdapter, skip_reason
+from ai_catalog.vendors.entry_checks import check_entry
+from ai_catalog.vendors.errors import ProviderError, ProviderTransportError
+from ai_catalog.vendors.limits import limits_from_env
 from ai_catalog.vendors.registry import PROVIDERS
 
 
@@ -27,6 +30,10 @@ class ProviderCatalog(BaseModel):
     provider: str
     entries: list[CatalogEntry]
     skipped_malformed: int = 0
+    skip_reasons: dict[str, int] = Field(default_factory=dict)
+    """Why entries were skipped: reason -> how many (each skipped entry counted once)."""
+    duplicates: int = 0
+    """Entries dropped because a later entry had the same id (the last one wins)."""
     filtered_non_chat: int = 0
     fetch_seconds: float = 0.0
     requests: int = 0
@@ -77,19 +84,25 @@ async def list_vendor_models(
 def _build_page(
     adapter: ProviderAdapter, items: list[Any], env: Mapping[str, str]
 ) -> tuple[ListResult, list[CatalogEntry]]:
+    """Parses a page and builds each entry; an entry that fails any step is skipped, counted."""
     parsed = adapter.parse_entries(items)
-    return parsed, [to_entry(model, env) for model in parsed.models]
+    entries: list[CatalogEntry] = []
+    for model in parsed.models:
+        try:
+            entry = to_entry(model, env)
+            check_entry(entry)
+        except Exception as exc:  # one bad entry never fails its vendor
+            parsed.skip_reasons[skip_reason(exc)] += 1
+        else:
+            entries.append(entry)
+    return parsed, entries
 
 
-def _first_of_each_id(entries: list[CatalogEntry]) -> list[CatalogEntry]:
-    """A vendor listing one id twice: keep the first."""
-    seen: set[str] = set()
-    kept: list[CatalogEntry] = []
-    for entry in entries:
-        if entry.api_identifier not in seen:
-            seen.add(entry.api_identifier)
-            kept.append(entry)
-    return kept
+def last_of_each_id(entries: list[CatalogEntry]) -> tuple[list[CatalogEntry], int]:
+    """A vendor listing one id twice: the last entry wins (as in the database's apply), in the
+    place of the first. Returns (entries, how many were dropped)."""
+    by_id = {entry.api_identifier: entry for entry in entries}
+    return list(by_id.values()), len(entries) - len(by_id)
 
 
 async def fetch_catalog(
@@ -102,7 +115,24 @@ async def fetch_catalog(
     """List one vendor's models over `client` and build each default config.
 
     Raises ProviderNotConfigured without a key, ProviderError for any other failure (then
-    nothing should be written for this vendor)."""
+    nothing should be written for this vendor), ProviderTransportError past the vendor's
+    deadline (SYNC_VENDOR_DEADLINE_SECONDS)."""
+    limits = limits_from_env(env, provider)
+    try:
+        async with asyncio.timeout(limits.deadline_seconds):
+            return await _fetch_catalog(provider, client, env, policy)
+    except TimeoutError:
+        raise ProviderTransportError(
+            provider, f"no complete listing within the {limits.deadline_seconds:g}s deadline"
+        ) from None
+
+
+async def _fetch_catalog(
+    provider: str,
+    client: httpx.AsyncClient,
+    env: Mapping[str, str],
+    policy: RetryPolicy | None,
+) -> ProviderCatalog:
     started = time.perf_counter()
     adapter = _adapter(provider, client, env, policy)
     # Parsing and pricing are CPU work (genai-prices matches ids rule by rule): each page is
@@ -124,13 +154,15 @@ async def fetch_catalog(
         raise
     if paged != len(raw):  # an adapter that does not report pages: all at once
         done = [await asyncio.to_thread(_build_page, adapter, raw, env)]
-    skipped = sum(parsed.skipped_malformed for parsed, _ in done)
-    entries = _first_of_each_id([entry for _, page in done for entry in page])
+    reasons: Counter[str] = sum((parsed.skip_reasons for parsed, _ in done), Counter())
+    entries, duplicates = last_of_each_id([entry for _, page in done for entry in page])
     requests = adapter.http.requests_sent
     return ProviderCatalog(
         provider=provider,
         entries=entries,
-        skipped_malformed=skipped,
+        skipped_malformed=reasons.total(),
+        skip_reasons=dict(reasons),
+        duplicates=duplicates,
         filtered_non_chat=sum(1 for e in entries if e.kind != "chat"),
         fetch_seconds=time.perf_counter() - started,
         requests=requests,

@@ -20,8 +20,6 @@ from ai_catalog.vendors._parse import (
 from ai_catalog.vendors.base import ProviderAdapter
 from ai_catalog.vendors.units import to_decimal
 
-MAX_PAGES = 100
-
 
 def openrouter_per_token(value: Any) -> Decimal | None:
     """OpenRouter: decimal strings already in USD per token; "-1" (or any negative) is unknown."""
@@ -61,16 +59,16 @@ class OpenRouterAdapter(ProviderAdapter):
 
     async def fetch_entries(self) -> list[Any]:
         entries: list[Any] = []
-        path: str | None = "/models"
-        for _ in range(MAX_PAGES):
-            if path is None:
-                break
+        path = "/models"
+        pager = self.pager()
+        while True:
             payload = await self.http.get_json(path)
             entries += self.page_arrived(envelope_list(self.provider, payload, "data"))
             links = payload.get("links")
             nxt = links.get("next") if isinstance(links, dict) else None
-            path = self._next_path(nxt) if isinstance(nxt, str) and nxt else None
-        return entries
+            if not pager.follow(nxt):
+                return entries
+            path = self._next_path(str(nxt))
 
     def _next_path(self, link: str) -> str:
         if link.startswith(("http://", "https://")):
