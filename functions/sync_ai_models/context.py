@@ -1,4 +1,7 @@
-"""Where a command gets its database: DATABASE_URL, else Supabase, else the embedded default."""
+"""Where a command gets its database: DATABASE_URL, else Supabase, else the embedded default.
+
+Supabase's client and the embedded server are imported only when chosen: supabase-py alone
+costs a third of a second of start-up that a `sync` with DATABASE_URL should not pay."""
 
 from __future__ import annotations
 
@@ -7,10 +10,8 @@ from contextlib import asynccontextmanager
 
 from ai_catalog.model_config import ModelConfig
 from ai_catalog.store.base import CatalogStore
-from ai_catalog.store.embedded import embedded_database_url
 from ai_catalog.store.migrations import migrate
 from ai_catalog.store.postgres import PostgresStore
-from ai_catalog.store.supabase import SupabaseStore
 from sync_ai_models.settings import Settings, load_settings
 
 
@@ -21,6 +22,8 @@ def database_url(settings: Settings) -> str | None:
         return settings.database_url
     if settings.uses_supabase:
         return None
+    from ai_catalog.store.embedded import embedded_database_url
+
     url = embedded_database_url(settings.sync_ai_models_data_dir)
     migrate(url, settings.sync_ai_models_sql_dir)
     return url
@@ -30,6 +33,8 @@ async def open_store(settings: Settings) -> CatalogStore:
     url = database_url(settings)
     if url is None:
         assert settings.supabase_url and settings.supabase_service_role_key
+        from ai_catalog.store.supabase import SupabaseStore
+
         return await SupabaseStore(settings.supabase_url, settings.supabase_service_role_key).open()
     return await PostgresStore(url).open()
 

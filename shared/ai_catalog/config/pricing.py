@@ -10,9 +10,9 @@ from functools import lru_cache
 from importlib.metadata import version
 from typing import Any
 
-from genai_prices import data_snapshot
 from genai_prices.types import TieredPrices
 
+from ai_catalog.config.price_index import price_index
 from ai_catalog.model_config import PriceTier
 
 GENAI_PRICES_SOURCE = f"genai-prices@{version('genai-prices')}"
@@ -60,12 +60,8 @@ def genai_price(provider: str, model_id: str) -> PriceQuote | None:
 @lru_cache(maxsize=16384)
 def _genai_price(provider: str, model_id: str, day: date) -> PriceQuote | None:
     # `day` is in the key so a long-running worker picks up a dated price change.
-    snapshot = data_snapshot.get_snapshot()
-    try:
-        _, model = snapshot.find_provider_model(
-            model_id, None, PROVIDER_IDS.get(provider, provider), None
-        )
-    except LookupError:
+    model = price_index().find(PROVIDER_IDS.get(provider, provider), model_id)
+    if model is None:
         return None
     price = model.get_prices(datetime.combine(day, time(12), tzinfo=UTC))
     input_mtok = getattr(price, "input_mtok", None)
