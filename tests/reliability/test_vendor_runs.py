@@ -12,10 +12,10 @@ import httpx
 import psycopg
 import pytest
 from click.testing import CliRunner
-from sync_ai_models.http.app import create_app
 
 from ai_catalog.vendors import PROVIDERS
 from sync_ai_models.cli import main
+from sync_ai_models.http.app import create_app
 from sync_ai_models.settings import Settings
 
 from .vendor_harness import Harness, harness_fixture, seeded_fixture  # noqa: F401 (fixtures)
