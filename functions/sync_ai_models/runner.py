@@ -194,7 +194,8 @@ async def _sync_provider(
     started = time.perf_counter()
     stats: dict[str, Any] = {}
     try:
-        catalog = await fetch_catalog(provider, client, env, policy=policy)
+        known = await store.model_fingerprints(provider)
+        catalog = await fetch_catalog(provider, client, env, policy=policy, known=known)
         stats = {
             "listed": len(catalog.entries),
             "skipped_malformed": catalog.skipped_malformed,

@@ -3,6 +3,8 @@ normalises it, what a sync hands the database for one model, and one vendor's re
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, Literal
@@ -85,9 +87,12 @@ class CatalogEntry(BaseModel):
     config: ModelConfig = Field(default_factory=ModelConfig)
     config_sources: dict[str, FieldSource] = Field(default_factory=dict)
     raw: dict[str, Any] | list[Any] | None = None
+    fingerprint: str | None = None
+    """What the entry was built from (`config.version.entry_fingerprint`); None: the store
+    fingerprints the entry itself."""
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        item = {
             "api_identifier": self.api_identifier,
             "name": self.name,
             "description": self.description,
@@ -96,6 +101,22 @@ class CatalogEntry(BaseModel):
             "config_sources": self.config_sources,
             "raw": self.raw,
         }
+        return item if self.fingerprint is None else {**item, "fingerprint": self.fingerprint}
+
+
+@dataclass(frozen=True)
+class EntryClaim:
+    """A model listed exactly as at the last sync (same entry, same config version): sent as its
+    id and fingerprint, its config not rebuilt. The database accepts the claim only while the
+    row still carries that fingerprint; otherwise `expand()` builds the whole entry."""
+
+    api_identifier: str
+    fingerprint: str
+    kind: ModelKind
+    expand: Callable[[], CatalogEntry]
+
+    def to_json(self) -> dict[str, Any]:
+        return {"api_identifier": self.api_identifier, "fingerprint": self.fingerprint}
 
 
 ProviderStatus = Literal["succeeded", "guarded", "failed", "skipped", "already_running"]

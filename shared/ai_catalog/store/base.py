@@ -17,7 +17,7 @@ import orjson
 
 from ai_catalog.errors import StaleFingerprints
 from ai_catalog.model_config import ModelConfig
-from ai_catalog.types import ApplyResult, CatalogEntry
+from ai_catalog.types import ApplyResult, CatalogEntry, EntryClaim
 
 
 class JsonArg(NamedTuple):
@@ -38,10 +38,15 @@ class CatalogStore(ABC):
         """Raises unless the database answers (for health checks)."""
         await self._rpc("sync_status", {"p_max_age_days": 30})
 
+    async def model_fingerprints(self, provider: str) -> dict[str, str]:
+        """id -> fingerprint of the vendor's models the last day's syncs wrote unchanged."""
+        known: dict[str, str] = await self._rpc("sync_model_fingerprints", {"p_provider": provider})
+        return known
+
     async def apply_provider_models(
         self,
         provider: str,
-        entries: Sequence[CatalogEntry],
+        entries: Sequence[CatalogEntry | EntryClaim],
         *,
         run_id: UUID | None = None,
         dry_run: bool = False,
@@ -51,8 +56,9 @@ class CatalogStore(ABC):
         """Applies a vendor's whole list in one SQL call (sync_apply_provider_models).
 
         Entries the database already holds unchanged (same fingerprint) travel as their id and
-        fingerprint only, so a sync where little changed sends and parses little. If the catalog
-        moved in between, the database says so and the whole list is sent once more.
+        fingerprint only, as do claims, so a sync where little changed sends and parses little.
+        If the catalog moved in between, the database says so and the whole list is sent once
+        more (claims expanded into whole entries).
         """
         # ask for the stored fingerprints while the entries are serialised
         fingerprints = asyncio.ensure_future(
@@ -60,7 +66,10 @@ class CatalogStore(ABC):
         )
         await asyncio.sleep(0)  # let the query go out before the CPU-bound work below
         try:
-            payload = [_with_fingerprint(entry.to_json()) for entry in entries]
+            payload = [
+                entry.to_json() if isinstance(entry, EntryClaim) else _with_fingerprint(entry)
+                for entry in entries
+            ]
         finally:
             known: dict[str, str] = await fingerprints
         compact = [
@@ -80,8 +89,12 @@ class CatalogStore(ABC):
         try:
             result = await self._rpc("sync_apply_provider_models", args)
         except StaleFingerprints:
+            whole = [
+                _with_fingerprint(entry.expand() if isinstance(entry, EntryClaim) else entry)
+                for entry in entries
+            ]
             result = await self._rpc(
-                "sync_apply_provider_models", {**args, "p_models": JsonArg(payload)}
+                "sync_apply_provider_models", {**args, "p_models": JsonArg(whole)}
             )
         return ApplyResult.model_validate(result)
 
@@ -161,6 +174,10 @@ class CatalogStore(ABC):
         return ModelConfig.model_validate(row["config"]) if row else None
 
 
-def _with_fingerprint(item: dict[str, Any]) -> dict[str, Any]:
-    digest = hashlib.blake2b(orjson.dumps(item, option=orjson.OPT_SORT_KEYS), digest_size=16)
-    return {**item, "fingerprint": digest.hexdigest()}
+def _with_fingerprint(entry: CatalogEntry) -> dict[str, Any]:
+    """The entry as JSON with its fingerprint: the one it was built with, else a hash of it."""
+    item = entry.to_json()
+    if entry.fingerprint is None:
+        digest = hashlib.blake2b(orjson.dumps(item, option=orjson.OPT_SORT_KEYS), digest_size=16)
+        item["fingerprint"] = digest.hexdigest()
+    return item

@@ -6,13 +6,15 @@ import asyncio
 import time
 from collections import Counter
 from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 import httpx
-from pydantic import BaseModel, ConfigDict, Field
 
 from ai_catalog.config.defaults import build_default_config
-from ai_catalog.types import CatalogEntry, VendorModel
+from ai_catalog.config.version import config_version, entry_fingerprint
+from ai_catalog.types import CatalogEntry, EntryClaim, VendorModel
 from ai_catalog.vendors._http import RetryPolicy
 from ai_catalog.vendors.base import ListResult, ProviderAdapter, skip_reason
 from ai_catalog.vendors.entry_checks import check_entry
@@ -21,16 +23,16 @@ from ai_catalog.vendors.limits import limits_from_env
 from ai_catalog.vendors.registry import PROVIDERS
 
 
-class ProviderCatalog(BaseModel):
+@dataclass(frozen=True)
+class ProviderCatalog:
     """What one vendor listed. Non-chat models are included with their kind (the database
     treats only kind='chat' as chat models); `filtered_non_chat` counts them."""
 
-    model_config = ConfigDict(frozen=True)
-
     provider: str
-    entries: list[CatalogEntry]
+    entries: list[CatalogEntry | EntryClaim]
+    """Whole entries, and claims for models listed exactly as at the last sync."""
     skipped_malformed: int = 0
-    skip_reasons: dict[str, int] = Field(default_factory=dict)
+    skip_reasons: dict[str, int] = field(default_factory=dict)
     """Why entries were skipped: reason -> how many (each skipped entry counted once)."""
     duplicates: int = 0
     """Entries dropped because a later entry had the same id (the last one wins)."""
@@ -39,7 +41,9 @@ class ProviderCatalog(BaseModel):
     requests: int = 0
 
 
-def to_entry(model: VendorModel, env: Mapping[str, str]) -> CatalogEntry:
+def to_entry(
+    model: VendorModel, env: Mapping[str, str], fingerprint: str | None = None
+) -> CatalogEntry:
     config, sources = build_default_config(model.provider, model, env=env)
     return CatalogEntry(
         api_identifier=model.id,
@@ -49,6 +53,7 @@ def to_entry(model: VendorModel, env: Mapping[str, str]) -> CatalogEntry:
         config=config,
         config_sources=sources,
         raw=model.raw,
+        fingerprint=fingerprint,
     )
 
 
@@ -81,24 +86,36 @@ async def list_vendor_models(
     return result.models, result.skipped_malformed, adapter.http.requests_sent
 
 
+def _checked_entry(model: VendorModel, env: Mapping[str, str], fingerprint: str) -> CatalogEntry:
+    entry = to_entry(model, env, fingerprint)
+    check_entry(entry)
+    return entry
+
+
 def _build_page(
-    adapter: ProviderAdapter, items: list[Any], env: Mapping[str, str]
-) -> tuple[ListResult, list[CatalogEntry]]:
-    """Parses a page and builds each entry; an entry that fails any step is skipped, counted."""
+    adapter: ProviderAdapter, items: list[Any], env: Mapping[str, str], known: Mapping[str, str]
+) -> tuple[ListResult, list[CatalogEntry | EntryClaim]]:
+    """Parses a page and builds each entry; an entry that fails any step is skipped, counted.
+    A model whose fingerprint is in `known` (unchanged since the last sync) becomes a claim."""
     parsed = adapter.parse_entries(items)
-    entries: list[CatalogEntry] = []
+    version = config_version(env)
+    entries: list[CatalogEntry | EntryClaim] = []
     for model in parsed.models:
         try:
-            entry = to_entry(model, env)
-            check_entry(entry)
+            fingerprint = entry_fingerprint(model, version)
+            if known.get(model.id) == fingerprint:
+                expand = partial(_checked_entry, model, env, fingerprint)
+                entries.append(EntryClaim(model.id, fingerprint, model.kind, expand))
+                continue
+            entries.append(_checked_entry(model, env, fingerprint))
         except Exception as exc:  # one bad entry never fails its vendor
             parsed.skip_reasons[skip_reason(exc)] += 1
-        else:
-            entries.append(entry)
     return parsed, entries
 
 
-def last_of_each_id(entries: list[CatalogEntry]) -> tuple[list[CatalogEntry], int]:
+def last_of_each_id(
+    entries: list[CatalogEntry | EntryClaim],
+) -> tuple[list[CatalogEntry | EntryClaim], int]:
     """A vendor listing one id twice: the last entry wins (as in the database's apply), in the
     place of the first. Returns (entries, how many were dropped)."""
     by_id = {entry.api_identifier: entry for entry in entries}
@@ -111,8 +128,10 @@ async def fetch_catalog(
     env: Mapping[str, str],
     *,
     policy: RetryPolicy | None = None,
+    known: Mapping[str, str] | None = None,
 ) -> ProviderCatalog:
-    """List one vendor's models over `client` and build each default config.
+    """List one vendor's models over `client` and build each default config; a model whose
+    fingerprint `known` holds (id -> fingerprint of the last sync) comes back as a claim.
 
     Raises ProviderNotConfigured without a key, ProviderError for any other failure (then
     nothing should be written for this vendor), ProviderTransportError past the vendor's
@@ -120,7 +139,7 @@ async def fetch_catalog(
     limits = limits_from_env(env, provider)
     try:
         async with asyncio.timeout(limits.deadline_seconds):
-            return await _fetch_catalog(provider, client, env, policy)
+            return await _fetch_catalog(provider, client, env, policy, known or {})
     except TimeoutError:
         raise ProviderTransportError(
             provider, f"no complete listing within the {limits.deadline_seconds:g}s deadline"
@@ -132,18 +151,21 @@ async def _fetch_catalog(
     client: httpx.AsyncClient,
     env: Mapping[str, str],
     policy: RetryPolicy | None,
+    known: Mapping[str, str],
 ) -> ProviderCatalog:
     started = time.perf_counter()
     adapter = _adapter(provider, client, env, policy)
     # Parsing and pricing are CPU work (genai-prices matches ids rule by rule): each page is
     # parsed in a thread as soon as it arrives, while the next page is on its way.
-    pages: list[asyncio.Future[tuple[ListResult, list[CatalogEntry]]]] = []
+    pages: list[asyncio.Future[tuple[ListResult, list[CatalogEntry | EntryClaim]]]] = []
     paged = 0
 
     def on_page(items: list[Any]) -> None:
         nonlocal paged
         paged += len(items)
-        pages.append(asyncio.ensure_future(asyncio.to_thread(_build_page, adapter, items, env)))
+        pages.append(
+            asyncio.ensure_future(asyncio.to_thread(_build_page, adapter, items, env, known))
+        )
 
     adapter.on_page = on_page
     try:
@@ -153,7 +175,7 @@ async def _fetch_catalog(
         await asyncio.gather(*pages, return_exceptions=True)
         raise
     if paged != len(raw):  # an adapter that does not report pages: all at once
-        done = [await asyncio.to_thread(_build_page, adapter, raw, env)]
+        done = [await asyncio.to_thread(_build_page, adapter, raw, env, known)]
     reasons: Counter[str] = sum((parsed.skip_reasons for parsed, _ in done), Counter())
     entries, duplicates = last_of_each_id([entry for _, page in done for entry in page])
     requests = adapter.http.requests_sent
