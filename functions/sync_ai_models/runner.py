@@ -2,7 +2,9 @@
 list in its own SQL call, finish the run. Shared by the HTTP handler, the CLI and the worker.
 
 A vendor that fails (network, HTTP error after retries, malformed payload) gets a `failed`
-result and nothing is written for it; the others go on.
+result and nothing is written for it; the others go on. A vendor whose rows another transaction
+holds locked past the lock timeout gets `lock_timeout`. If the database is unavailable when the
+run ends, the store remembers the run and records it as failed once the database answers again.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from uuid import UUID
 import httpx
 from pydantic import BaseModel, Field
 
-from ai_catalog.errors import AlreadyRunning, StoreError
+from ai_catalog.errors import AlreadyRunning, LockTimeout, StoreError
 from ai_catalog.store.base import CatalogStore
 from ai_catalog.types import ApplyResult
 from ai_catalog.vendors import (
@@ -64,9 +66,13 @@ class RunOutcome(BaseModel):
 
     @property
     def http_status(self) -> int:
-        attempted = [r for r in self.results if r.status != "skipped"]
-        if attempted and all(r.status == "already_running" for r in attempted):
+        """409 when every vendor tried was already being synced, 503 when each was blocked by a
+        lock (a lock timeout; try again later), else by the run's status."""
+        attempted = {r.status for r in self.results if r.status != "skipped"}
+        if attempted == {"already_running"}:
             return 409
+        if "lock_timeout" in attempted and attempted <= {"lock_timeout", "already_running"}:
+            return 503
         return {"succeeded": 200, "partial": 207}.get(self.status, 502)
 
 
@@ -208,6 +214,8 @@ async def _sync_provider(
         result = ProviderResult(
             provider=provider, status="already_running", error=str(exc), **stats
         )
+    except LockTimeout as exc:
+        result = ProviderResult(provider=provider, status="lock_timeout", error=str(exc), **stats)
     except StoreError as exc:
         result = ProviderResult(
             provider=provider, status="failed", error=f"database: {exc}", **stats
@@ -219,7 +227,7 @@ async def _sync_provider(
 async def _fail_run(store: CatalogStore, run_id: UUID, error: str) -> None:
     try:
         await asyncio.shield(store.finish_run(run_id, [], error=error))
-    except Exception:  # the original error matters more; the worker recovers stuck runs
+    except Exception:  # the original error matters more; the store records it later (recover_runs)
         log.exception("could not mark run %s failed", run_id)
 
 

@@ -98,7 +98,9 @@ class CatalogEntry(BaseModel):
         }
 
 
-ProviderStatus = Literal["succeeded", "guarded", "failed", "skipped", "already_running"]
+ProviderStatus = Literal[
+    "succeeded", "guarded", "failed", "skipped", "already_running", "lock_timeout"
+]
 
 
 class ApplyResult(BaseModel):
