@@ -7,6 +7,7 @@ import asyncio
 import json
 import logging
 import os
+import signal
 import sys
 from collections.abc import Callable, Coroutine
 from typing import Any, TypeVar
@@ -41,6 +42,31 @@ def _run(coroutine: Coroutine[Any, Any, T]) -> T:
         return asyncio.run(coroutine)
     except (SyncError, UnknownProvider) as exc:
         raise click.ClickException(str(exc)) from exc
+
+
+async def _until_signal(coroutine: Coroutine[Any, Any, T]) -> T:
+    """Runs the coroutine; SIGTERM or SIGINT cancels it (a run in progress is marked failed on
+    its way out) and exits non-zero (128 + the signal number)."""
+    loop = asyncio.get_running_loop()
+    task = asyncio.ensure_future(coroutine)
+    received: list[signal.Signals] = []
+
+    def interrupt(signum: signal.Signals) -> None:
+        received.append(signum)
+        task.cancel(f"interrupted by {signum.name}")
+
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(signum, interrupt, signum)
+    try:
+        return await task
+    except asyncio.CancelledError:
+        if not received:
+            raise
+        click.echo(f"interrupted by {received[0].name}; the run was marked failed", err=True)
+        sys.exit(128 + received[0])
+    finally:
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            loop.remove_signal_handler(signum)
 
 
 def _guarded(action: Callable[[], T]) -> T:
@@ -112,7 +138,7 @@ def sync(providers: tuple[str, ...], dry_run: bool, force: bool, as_json: bool) 
             await notify_run(outcome, os.environ, client)
             return outcome
 
-    outcome = _run(run())
+    outcome = _run(_until_signal(run()))
     if as_json:
         click.echo(outcome.model_dump_json(indent=2))
     else:

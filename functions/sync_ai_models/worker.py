@@ -7,7 +7,11 @@ sync_queue_run) only has to queue a run. Any number of workers may serve one dat
   'running' at once) and, in the same transaction, takes the run's session advisory lock, which
   it holds until the run is finished. The lock dies with the worker's connection.
 - Before each claim it recovers runs 'running' past `stuck_after` whose lock nobody holds (their
-  worker died): sync_recover_runs fails them and queues a fresh run for each.
+  worker died): sync_recover_runs fails them and queues a fresh run for each. It also records the
+  ends of runs it could not finish while the database was away (the store's recover_runs).
+- Its connections run under the store's statement and lock timeouts, and each call on them is
+  bounded on the client side too; a connection that breaks (a blip, a restart, a killed backend,
+  a black hole) is reopened after a pause and the worker goes on.
 - `stop()` (SIGTERM, SIGINT) claims nothing more and lets the current run finish; a second
   `stop()`, or the end of the shutdown grace, cancels it: the run is failed and a fresh one is
   queued, so a claimed run is never lost.
@@ -28,14 +32,17 @@ from uuid import UUID
 import httpx
 import psycopg
 
-from ai_catalog.errors import StoreError, SyncError
+from ai_catalog.errors import DatabaseUnavailable, StoreError, SyncError
 from ai_catalog.store.base import CatalogStore
+from ai_catalog.store.postgres import Timeouts, apply_timeouts
 from sync_ai_models.notify import notify_run
 from sync_ai_models.runner import RunOutcome, SyncRequest, run_sync
 
 log = logging.getLogger("sync_ai_models.worker")
 
 CHANNEL = "ai_sync_runs"
+CONNECTION_LOST = (psycopg.OperationalError, psycopg.InterfaceError, DatabaseUnavailable)
+"""A database call failed because the connection or the database went away: reconnect."""
 Notifier = Callable[[RunOutcome, Mapping[str, str], httpx.AsyncClient], Awaitable[None]]
 
 
@@ -68,8 +75,10 @@ class Worker:
         client: httpx.AsyncClient,
         options: WorkerOptions,
         notify: Notifier = notify_run,
+        timeouts: Timeouts | None = None,
     ) -> None:
         self._conninfo = conninfo
+        self._timeouts = timeouts or Timeouts()
         self._store = store
         self._env = env
         self._client = client
@@ -100,14 +109,39 @@ class Worker:
             try:
                 await self._serve()
                 return self.processed
-            except psycopg.OperationalError as exc:
+            except CONNECTION_LOST as exc:
                 log.warning("worker %s: database connection lost (%s)", self.options.name, exc)
                 await self._sleep(min(self.options.poll_seconds, 5.0))
         return self.processed
 
+    async def _connect(self) -> psycopg.AsyncConnection[Any]:
+        try:
+            async with asyncio.timeout(self._timeouts.connect + 2.0):
+                conn = await psycopg.AsyncConnection.connect(
+                    self._conninfo,
+                    autocommit=True,
+                    connect_timeout=max(1, round(self._timeouts.connect)),
+                )
+                await apply_timeouts(conn, self._timeouts)
+        except TimeoutError as exc:
+            raise DatabaseUnavailable("no answer from the database while connecting") from exc
+        return conn
+
+    async def _execute(
+        self, control: psycopg.AsyncConnection[Any], query: str, params: tuple[Any, ...]
+    ) -> Any:
+        """One statement on the control connection, bounded on the client side; its value."""
+        try:
+            async with asyncio.timeout(self._timeouts.call):
+                cursor = await control.execute(query, params)
+                row = await cursor.fetchone()
+        except TimeoutError as exc:
+            raise DatabaseUnavailable("no answer from the database") from exc
+        return row[0] if row else None
+
     async def _serve(self) -> None:
-        control = await psycopg.AsyncConnection.connect(self._conninfo, autocommit=True)
-        listener = await psycopg.AsyncConnection.connect(self._conninfo, autocommit=True)
+        control = await self._connect()
+        listener = await self._connect()
         async with control, listener:
             await listener.execute(f"listen {CHANNEL}")
             listening = asyncio.create_task(self._listen(listener))
@@ -117,6 +151,7 @@ class Worker:
                     if listening.done():  # its connection broke: start over
                         raise psycopg.OperationalError("the LISTEN connection was lost")
                     await self._recover(control)
+                    await self._store.recover_runs()
                     self._wake.clear()
                     claimed = await self._claim(control)
                     if claimed is not None:
@@ -142,12 +177,12 @@ class Worker:
             await asyncio.wait_for(self._wake.wait(), timeout=seconds)
 
     async def _recover(self, control: psycopg.AsyncConnection[Any]) -> None:
-        cursor = await control.execute(
+        recovered = await self._execute(
+            control,
             "select public.sync_recover_runs(make_interval(secs => %s))",
             (self.options.stuck_after_seconds,),
         )
-        row = await cursor.fetchone()
-        for item in (row[0] if row else None) or []:
+        for item in recovered or []:
             log.warning(
                 "worker %s: run %s had no live worker; failed it and queued run %s",
                 self.options.name,
@@ -157,14 +192,14 @@ class Worker:
 
     async def _claim(self, control: psycopg.AsyncConnection[Any]) -> dict[str, Any] | None:
         async with control.transaction():
-            cursor = await control.execute(
-                "select public.sync_claim_next_run(%s)", (self.options.name,)
+            claimed: dict[str, Any] | None = await self._execute(
+                control, "select public.sync_claim_next_run(%s)", (self.options.name,)
             )
-            row = await cursor.fetchone()
-            claimed: dict[str, Any] | None = row[0] if row else None
             if claimed is not None:  # held until the run is finished (released in _process)
-                await control.execute(
-                    "select pg_advisory_lock(public.sync_run_lock_key(%s))", (claimed["id"],)
+                await self._execute(
+                    control,
+                    "select pg_advisory_lock(public.sync_run_lock_key(%s))",
+                    (claimed["id"],),
                 )
         return claimed
 
@@ -190,8 +225,8 @@ class Worker:
                 await self._store.finish_run(run_id, [], error=f"worker: {exc}")
         finally:
             self.processed += 1
-            await control.execute(
-                "select pg_advisory_unlock(public.sync_run_lock_key(%s))", (str(run_id),)
+            await self._execute(
+                control, "select pg_advisory_unlock(public.sync_run_lock_key(%s))", (str(run_id),)
             )
         if outcome is not None:
             await self._notify(outcome, self._env, self._client)
@@ -226,14 +261,14 @@ class Worker:
     async def _requeue_cut_short(self, control: psycopg.AsyncConnection[Any], run_id: UUID) -> None:
         with contextlib.suppress(StoreError):  # already failed by the runner: nothing to do
             await self._store.finish_run(run_id, [], error="worker shut down during the run")
-        cursor = await control.execute(
+        fresh = await self._execute(
+            control,
             "select public.sync_retry_run(%s, %s)",
             (str(run_id), f"retry of {run_id} (worker {self.options.name} shut down)"),
         )
-        row = await cursor.fetchone()
         log.warning(
             "worker %s: run %s cut short by shutdown; queued run %s",
             self.options.name,
             run_id,
-            row[0] if row else "?",
+            fresh or "?",
         )
