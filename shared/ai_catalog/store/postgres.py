@@ -85,6 +85,9 @@ class PostgresStore(CatalogStore):
             configure=configure,
             check=AsyncConnectionPool.check_connection,
             timeout=self.timeouts.connect,
+            # give up reconnecting soon: the next request then connects at once, instead of
+            # waiting out the pool's growing backoff after an outage
+            reconnect_timeout=self.timeouts.connect,
             kwargs={"connect_timeout": max(1, round(self.timeouts.connect))},
         )
 
