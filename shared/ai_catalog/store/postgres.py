@@ -94,12 +94,8 @@ class PostgresStore(CatalogStore):
     async def open(self) -> PostgresStore:
         # one plain connect first: fails fast with the server's own reason, where the pool
         # would retry quietly until its timeout
+        await self._probe()
         connect = max(1, round(self.timeouts.connect))
-        try:
-            probe = await psycopg.AsyncConnection.connect(self._conninfo, connect_timeout=connect)
-        except psycopg.OperationalError as exc:
-            raise DatabaseUnavailable(f"cannot connect to the database: {_message(exc)}") from exc
-        await probe.close()
         try:
             await self._pool.open(wait=True, timeout=connect + 5)
         except Exception as exc:  # the pool reports a failed connect as its own timeout
@@ -123,17 +119,42 @@ class PostgresStore(CatalogStore):
         )
         return await self._call(query, {name: _adapt(value) for name, value in args.items()})
 
+    async def _probe(self) -> None:
+        """One plain connect: DatabaseUnavailable with the server's own reason if it fails."""
+        connect = max(1, round(self.timeouts.connect))
+        try:
+            async with asyncio.timeout(connect + 2.0):
+                probe = await psycopg.AsyncConnection.connect(
+                    self._conninfo, connect_timeout=connect
+                )
+        except (psycopg.OperationalError, TimeoutError) as exc:
+            reason = _message(exc) if isinstance(exc, psycopg.Error) else "no answer"
+            raise DatabaseUnavailable(f"cannot connect to the database: {reason}") from exc
+        await probe.close()
+
     async def _call(self, query: sql.SQL | sql.Composed, params: dict[str, Any]) -> Any:
+        try:
+            return await self._call_once(query, params)
+        except PoolTimeout as exc:
+            # the pool found no connection in time: say why if the database refuses us, else
+            # try once more (the pool may have been waiting out a reconnect from an outage)
+            await self._probe()
+            try:
+                return await self._call_once(query, params)
+            except PoolTimeout:
+                raise DatabaseUnavailable(
+                    f"no free database connection within {self.timeouts.connect:g} s"
+                ) from exc
+
+    async def _call_once(self, query: sql.SQL | sql.Composed, params: dict[str, Any]) -> Any:
         bound = self.timeouts.call
         try:
             async with asyncio.timeout(bound):
                 async with self._pool.connection() as conn:
                     cursor = await conn.execute(query, params)
                     row = await cursor.fetchone()
-        except PoolTimeout as exc:
-            raise DatabaseUnavailable(
-                f"no free database connection within {self.timeouts.connect:g} s"
-            ) from exc
+        except PoolTimeout:
+            raise
         except TimeoutError as exc:
             raise DatabaseUnavailable(f"no answer from the database within {bound:g} s") from exc
         except psycopg.OperationalError as exc:
