@@ -118,9 +118,7 @@ class Worker:
         try:
             async with asyncio.timeout(self._timeouts.connect + 2.0):
                 conn = await psycopg.AsyncConnection.connect(
-                    self._conninfo,
-                    autocommit=True,
-                    connect_timeout=max(1, round(self._timeouts.connect)),
+                    self._conninfo, autocommit=True, **self._timeouts.connect_options()
                 )
                 await apply_timeouts(conn, self._timeouts)
         except TimeoutError as exc:

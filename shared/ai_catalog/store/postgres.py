@@ -45,6 +45,19 @@ class Timeouts:
         """The client-side bound of one call: the server's own timeouts, plus time to answer."""
         return self.connect + self.statement + 2.0
 
+    def connect_options(self) -> dict[str, Any]:
+        """libpq options: the connect timeout, and TCP keepalives plus a TCP user timeout, so a
+        peer that vanished (a real network black hole) breaks the connection at the OS level
+        well before the client-side bound."""
+        return {
+            "connect_timeout": max(1, round(self.connect)),
+            "keepalives": 1,
+            "keepalives_idle": 30,
+            "keepalives_interval": 10,
+            "keepalives_count": 3,
+            "tcp_user_timeout": round(max(self.connect, 1.0) * 3000),
+        }
+
     def session_settings(self) -> dict[str, str]:
         return {
             "statement_timeout": f"{round(self.statement * 1000)}ms",
@@ -88,7 +101,7 @@ class PostgresStore(CatalogStore):
             # give up reconnecting soon: the next request then connects at once, instead of
             # waiting out the pool's growing backoff after an outage
             reconnect_timeout=self.timeouts.connect,
-            kwargs={"connect_timeout": max(1, round(self.timeouts.connect))},
+            kwargs=self.timeouts.connect_options(),
         )
 
     async def open(self) -> PostgresStore:
@@ -125,7 +138,7 @@ class PostgresStore(CatalogStore):
         try:
             async with asyncio.timeout(connect + 2.0):
                 probe = await psycopg.AsyncConnection.connect(
-                    self._conninfo, connect_timeout=connect
+                    self._conninfo, **self.timeouts.connect_options()
                 )
         except (psycopg.OperationalError, TimeoutError) as exc:
             reason = _message(exc) if isinstance(exc, psycopg.Error) else "no answer"
