@@ -268,3 +268,47 @@ async def test_concurrent_status_reads_during_an_outage_are_503_not_500(
     assert {a.status_code for a in answers} == {503}
     proxy.mode = PASS
     assert (await app.get("/", headers=AUTH)).status_code == 200
+
+
+async def test_a_backend_killed_in_the_middle_of_an_apply_fails_that_vendor_only_for_now(
+    db: psycopg.Connection, db_url: str, vendors: FakeVendors
+) -> None:
+    store = await PostgresStore(db_url, timeouts=Timeouts(statement=60, lock=60, connect=2)).open()
+    try:
+        async with vendors.client() as vendor_client:
+            asgi = create_app(
+                settings=make_settings(db_url),
+                store=store,
+                env=vendor_env("openai"),
+                http_client=vendor_client,
+            )
+            transport = httpx.ASGITransport(app=asgi)
+            async with httpx.AsyncClient(transport=transport, base_url="http://t") as app:
+                assert (await post(app)).status_code == 200
+                vendors.lists("openai", "gpt-4o", "o3")  # deactivates gpt-4o-mini: locks it
+                before = catalog(db)
+                with psycopg.connect(db_url) as admin:
+                    admin.execute(
+                        "update ai_providers set name = 'x' where api_identifier = 'gpt-4o-mini'"
+                    )
+                    pending = asyncio.create_task(post(app))
+
+                    def apply_waiting() -> list[tuple[Any, ...]]:
+                        return db.execute(
+                            "select pg_terminate_backend(pid) from pg_stat_activity"
+                            " where datname = current_database() and wait_event_type = 'Lock'"
+                            " and query like '%sync_apply_provider_models%'"
+                        ).fetchall()
+
+                    await wait_until(lambda: asyncio.to_thread(apply_waiting))
+                    response = await pending
+                    admin.rollback()
+                assert response.status_code == 502, response.text  # its one vendor failed
+                (result,) = response.json()["results"]
+                assert result["status"] == "failed"
+                assert "connection terminated by the server" in result["error"]
+                assert catalog(db) == before
+                assert (await post(app)).status_code == 200  # the next request works
+    finally:
+        await store.close()
+    assert [status for status, _ in runs(db)] == ["succeeded", "failed", "succeeded"]
