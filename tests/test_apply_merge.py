@@ -1,4 +1,4 @@
-"""The three-way merge of sync_apply_provider_models, field by field (DESIGN.md section 4)."""
+"""The three-way merge of sync_apply_provider_models, field by field."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from decimal import Decimal
 import psycopg
 
 from ai_catalog.store.postgres import PostgresStore
-from tests.catalog_helpers import changes, edit_config, entry, row
+from tests.support.catalog import changes, edit_config, entry, row
 
 P = "openai"
 

@@ -1,4 +1,4 @@
-"""Property test: the SQL merge agrees with a small Python model of the rule (DESIGN.md 4)."""
+"""Property test: the SQL merge agrees with a small Python model of the rule."""
 
 from __future__ import annotations
 

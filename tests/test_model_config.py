@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from ai_catalog.model_config import SCHEMA_PATH, ModelConfig, config_json_schema
-from tests.catalog_helpers import entry
+from tests.support.catalog import entry
 
 
 def test_exported_schema_is_current() -> None:

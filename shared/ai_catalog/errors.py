@@ -11,7 +11,7 @@
 
 DatabaseUnavailable and LockTimeout are transient: the HTTP API answers them with 503.
 
-Vendor errors live in shared/ai_service/errors.py.
+Vendor errors live in ai_catalog/vendors/errors.py.
 """
 
 from __future__ import annotations

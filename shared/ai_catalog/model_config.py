@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from decimal import Decimal
+from importlib.resources import files
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -23,7 +24,8 @@ from pydantic import (
     model_validator,
 )
 
-SCHEMA_PATH = Path(__file__).with_name("model_config.schema.json")
+SCHEMA_PATH = Path(str(files("ai_catalog") / "model_config.schema.json"))
+"""The config's JSON Schema, shipped in the package."""
 
 
 def _number_to_decimal(value: object) -> Decimal:

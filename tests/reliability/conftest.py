@@ -9,15 +9,14 @@ from contextlib import AsyncExitStack
 import httpx
 import pytest
 
-from ai_catalog.store.postgres import PostgresStore, Timeouts
-from sync_ai_models.app import create_app
-from tests.http._helpers import FakeVendors, vendor_env
-from tests.http.conftest import make_settings
+from ai_catalog.store.postgres import PostgresStore
+from sync_ai_models.http.app import create_app
+from tests.support.http_app import make_settings
+from tests.support.http_doubles import FakeVendors, vendor_env
+from tests.support.scheduling import FakeVendor, fake_vendor
 
+from .faults import FAST
 from .tcp_proxy import TcpProxy, proxy_to
-
-FAST = Timeouts(statement=2.0, lock=0.5, connect=2.0)
-"""Small bounds, so that a fault costs seconds; still generous for a loaded 2-core machine."""
 
 
 @pytest.fixture
@@ -33,6 +32,13 @@ async def proxied_store(proxy: TcpProxy, db_url: str) -> AsyncIterator[PostgresS
         yield opened
     finally:
         await opened.close()
+
+
+@pytest.fixture
+def vendor() -> Iterator[FakeVendor]:
+    """A vendor server on 127.0.0.1 (for subprocesses), which can hold a listing mid-way."""
+    with fake_vendor() as fake:
+        yield fake
 
 
 @pytest.fixture

@@ -9,10 +9,10 @@ import httpx
 import psycopg
 
 from ai_catalog.store.postgres import PostgresStore
-from sync_ai_models.app import create_app
+from sync_ai_models.http.app import create_app
 from sync_ai_models.worker import Worker, WorkerOptions
-from tests.http._helpers import SERVICE_KEY, FakeVendors, bearer, vendor_env
-from tests.http.conftest import make_settings
+from tests.support.http_app import make_settings
+from tests.support.http_doubles import SERVICE_KEY, FakeVendors, bearer, vendor_env
 
 AUTH = bearer(SERVICE_KEY)
 

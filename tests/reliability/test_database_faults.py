@@ -7,17 +7,17 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Awaitable, Callable
 from typing import Any
 
 import httpx
 import psycopg
 
 from ai_catalog.store.postgres import PostgresStore, Timeouts
-from sync_ai_models.app import create_app
-from tests.http._helpers import SERVICE_KEY, FakeVendors, bearer, model_list, vendor_env
-from tests.http.conftest import make_settings
+from sync_ai_models.http.app import create_app
+from tests.support.http_app import make_settings
+from tests.support.http_doubles import SERVICE_KEY, FakeVendors, bearer, model_list, vendor_env
 
+from .faults import kill_backends, wait_until
 from .tcp_proxy import HOLE, PASS, REFUSE, TcpProxy
 
 AUTH = bearer(SERVICE_KEY)
@@ -35,16 +35,6 @@ def runs(db: psycopg.Connection) -> list[tuple[str, str | None]]:
     return db.execute("select status, error from ai_sync_runs order by queued_at, id").fetchall()
 
 
-def kill_backends(db: psycopg.Connection) -> int:
-    """pg_terminate_backend on every other connection to this database (the app's pool)."""
-    row = db.execute(
-        "select count(*) filter (where pg_terminate_backend(pid)) from pg_stat_activity"
-        " where datname = current_database() and pid <> pg_backend_pid()"
-    ).fetchone()
-    assert row is not None
-    return int(row[0])
-
-
 def on_listing(vendors: FakeVendors, action: Any, *model_ids: str) -> None:
     """openai lists model_ids; `action` runs while it does (the run is under way)."""
     body = model_list(*model_ids)
@@ -54,15 +44,6 @@ def on_listing(vendors: FakeVendors, action: Any, *model_ids: str) -> None:
         return httpx.Response(200, json=body)
 
     vendors.answers["openai"] = answer
-
-
-async def wait_until(check: Callable[[], Awaitable[Any]], within: float = 30) -> Any:
-    """Calls `check` until it answers something truthy (a deadline, not a timing assertion)."""
-    deadline = time.monotonic() + within
-    while not (value := await check()):
-        assert time.monotonic() < deadline, f"nothing after {within} s"
-        await asyncio.sleep(0.05)
-    return value
 
 
 async def post(app: httpx.AsyncClient) -> httpx.Response:

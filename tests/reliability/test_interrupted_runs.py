@@ -14,13 +14,11 @@ import pytest
 
 from ai_catalog.store.postgres import PostgresStore
 from sync_ai_models.worker import Worker, WorkerOptions
-from tests.http._helpers import FakeVendors, vendor_env
-from tests.scheduling.conftest import REPO_ROOT, FakeVendor, clean_env, wait_for
-from tests.scheduling.conftest import vendor as vendor  # the fixture: a held vendor server
+from tests.support.http_doubles import FakeVendors, vendor_env
+from tests.support.scheduling import REPO_ROOT, FakeVendor, clean_env, wait_for
 
-from .conftest import FAST
+from .faults import FAST, kill_backends
 from .tcp_proxy import TcpProxy
-from .test_database_faults import kill_backends
 
 
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])

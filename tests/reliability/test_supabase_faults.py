@@ -16,9 +16,9 @@ from starlette.routing import Route
 
 from ai_catalog.errors import AlreadyRunning, DatabaseUnavailable, LockTimeout
 from ai_catalog.store.supabase import SupabaseStore
-from sync_ai_models.local_server import serve_in_thread
-from tests.catalog_helpers import entry
-from tests.postgrest_standin import role_key, serve
+from sync_ai_models.http.local_server import serve_in_thread
+from tests.support.catalog import entry
+from tests.support.postgrest_standin import role_key, serve
 
 SECRET = "test-jwt-secret-with-at-least-32-characters"
 KEY = role_key(SECRET, "service_role")

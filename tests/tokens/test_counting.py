@@ -18,7 +18,7 @@ from ai_catalog.tokens.counting import count_tokens, count_tokens_sync
 from ai_catalog.tokens.errors import UnsupportedStrategyError
 from ai_catalog.tokens.provider_api import ProviderApiSettings
 from ai_catalog.tokens.ratio import estimate_by_ratio
-from tests.tokens.chats import CHATS
+from tests.support.chats import CHATS
 
 TEN_CHARS = [{"role": "user", "content": "abcdefghij"}]
 

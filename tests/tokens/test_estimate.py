@@ -7,7 +7,7 @@ from ai_catalog.tokens.chat import parse_chat
 from ai_catalog.tokens.chatml import count_chat
 from ai_catalog.tokens.estimate import estimate
 from ai_catalog.tokens.lookup import given
-from tests.tokens.chats import CHATS
+from tests.support.chats import CHATS
 
 CONFIG = ModelConfig(
     input_token_cost_rate=Decimal("0.0000025"),

@@ -9,9 +9,9 @@ from click.testing import CliRunner, Result
 
 from ai_catalog.errors import DatabaseUnavailable
 from ai_catalog.model_config import ModelConfig, RoughCharCountStrategy, TiktokenStrategy
-from sync_ai_models import estimate_command
-from sync_ai_models.estimate_command import estimate
-from tests.tokens.chats import CHATS
+from sync_ai_models.commands import estimate as estimate_command
+from sync_ai_models.commands.estimate import estimate
+from tests.support.chats import CHATS
 
 STORED = ModelConfig(
     input_token_cost_rate=Decimal("0.000001"),

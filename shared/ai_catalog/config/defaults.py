@@ -1,4 +1,4 @@
-"""The config a sync proposes for a model (DESIGN.md section 6), with the source of each field.
+"""The config a sync proposes for a model, with the source of each field.
 
 Order, highest first: the vendor's API (limits; prices where published), genai-prices (prices
 and context windows), the limits catalog (`config.limits_catalog`), family rules
