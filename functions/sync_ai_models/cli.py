@@ -22,6 +22,7 @@ COMMANDS = {
     "serve": "serve:serve",
     "worker": "worker:worker",
     "demo": "demo:demo",
+    "release-adopted": "release:release_adopted",
 }
 
 

@@ -17,9 +17,9 @@ STORED = ModelConfig(
     input_token_cost_rate=Decimal("0.000001"),
     output_token_cost_rate=Decimal("0.000002"),
     context_window_tokens=1_000,
-    tokenization_strategy=TiktokenStrategy(encoding="o200k_base"),
+    tokenization_strategy=TiktokenStrategy(tiktoken_encoding_name="o200k_base"),
 )
-DEFAULT = ModelConfig(tokenization_strategy=RoughCharCountStrategy(chars_per_token=2.0))
+DEFAULT = ModelConfig(tokenization_strategy=RoughCharCountStrategy(chars_per_token_ratio=2.0))
 
 
 @pytest.fixture

@@ -95,6 +95,15 @@ def migrate(
     except psycopg.OperationalError as exc:
         raise DatabaseUnavailable(f"cannot connect to the database: {_first_line(exc)}") from exc
     applied: list[str] = []
+    # what a migration reports (RAISE NOTICE: rows rewritten, a table adopted) reaches the caller;
+    # Postgres' own "... does not exist, skipping" of idempotent DDL does not
+    conn.add_notice_handler(
+        lambda notice: (
+            None
+            if (notice.message_primary or "").endswith(", skipping")
+            else log(f"  {notice.message_primary}")
+        )
+    )
     with conn:
         conn.execute("select pg_advisory_lock(%s)", (LOCK_KEY,))
         conn.execute(LEDGER_DDL)
