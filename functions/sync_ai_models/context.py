@@ -35,8 +35,14 @@ async def open_store(settings: Settings) -> CatalogStore:
         assert settings.supabase_url and settings.supabase_service_role_key
         from ai_catalog.store.supabase import SupabaseStore
 
-        return await SupabaseStore(settings.supabase_url, settings.supabase_service_role_key).open()
-    return await PostgresStore(url).open()
+        return await SupabaseStore(
+            settings.supabase_url,
+            settings.supabase_service_role_key,
+            run_max_seconds=settings.sync_run_max_seconds,
+        ).open()
+    return await PostgresStore(
+        url, timeouts=settings.db_timeouts, run_max_seconds=settings.sync_run_max_seconds
+    ).open()
 
 
 @asynccontextmanager

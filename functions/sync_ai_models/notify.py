@@ -59,7 +59,7 @@ def build_message(outcome: RunOutcome) -> dict[str, Any] | None:
     failed = [
         {"provider": r.provider, "status": r.status, "error": r.error}
         for r in results
-        if r.status in ("failed", "already_running")
+        if r.status in ("failed", "already_running", "lock_timeout")
     ]
     if not (new_models or deactivated or guarded or overrides or failed) and (
         outcome.status != "failed"

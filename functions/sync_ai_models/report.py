@@ -19,7 +19,7 @@ COLUMNS = (
 
 
 def progress_line(result: ProviderResult) -> str:
-    if result.status in ("skipped", "failed", "already_running"):
+    if result.status in ("skipped", "failed", "already_running", "lock_timeout"):
         return f"   {result.provider:<11} {result.status}: {result.error}"
     counts = (
         f"{result.inserted} new, {result.updated} updated, {result.deactivated} deactivated"

@@ -4,7 +4,9 @@ list in its own SQL call, finish the run. Shared by the HTTP handler, the CLI an
 A vendor that fails in any way (network, HTTP error after retries, a payload that cannot be
 read, its deadline, an error building its configs or applying them) gets a `failed` result with a
 short reason and nothing is written for it; the others go on, and vendors already applied stay
-applied and reported.
+applied and reported. A vendor whose rows another transaction holds locked past the lock timeout
+gets `lock_timeout`. If the database is unavailable when the run ends, the store remembers the
+run and records it as failed once the database answers again.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from uuid import UUID
 import httpx
 from pydantic import BaseModel, Field
 
-from ai_catalog.errors import AlreadyRunning, SyncError
+from ai_catalog.errors import AlreadyRunning, LockTimeout, SyncError
 from ai_catalog.store.base import CatalogStore
 from ai_catalog.types import VendorResult
 from ai_catalog.vendors import (
@@ -68,8 +70,13 @@ class RunOutcome(BaseModel):
 
     @property
     def http_status(self) -> int:
+        """409 when every vendor tried was already being synced, 503 when each was blocked by a
+        lock (a lock timeout; try again later), else by the run's status."""
+        attempted = {r.status for r in self.results if r.status != "skipped"}
         if self.only_collided:
             return 409
+        if "lock_timeout" in attempted and attempted <= {"lock_timeout", "already_running"}:
+            return 503
         return {"succeeded": 200, "partial": 207}.get(self.status, 502)
 
 
@@ -221,6 +228,8 @@ async def _sync_provider(
         result = ProviderResult(
             provider=provider, status="already_running", error=str(exc), **stats
         )
+    except LockTimeout as exc:
+        result = ProviderResult(provider=provider, status="lock_timeout", error=str(exc), **stats)
     except SyncError as exc:  # the database refused or was unreachable for this apply
         result = ProviderResult(
             provider=provider, status="failed", error=f"database: {exc}", **stats
@@ -248,7 +257,7 @@ def _unexpected(provider: str, exc: Exception, env: Mapping[str, str]) -> str:
 async def _fail_run(store: CatalogStore, run_id: UUID, error: str) -> None:
     try:
         await asyncio.shield(store.finish_run(run_id, [], error=error))
-    except Exception:  # the original error matters more; the worker recovers stuck runs
+    except Exception:  # the original error matters more; the store records it later (recover_runs)
         log.exception("could not mark run %s failed", run_id)
 
 

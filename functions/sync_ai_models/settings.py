@@ -7,6 +7,8 @@ from pathlib import Path
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from ai_catalog.store.postgres import Timeouts
+
 
 def _default_data_dir() -> Path:
     from platformdirs import user_data_dir
@@ -26,10 +28,27 @@ class Settings(BaseSettings):
     """A catalog older than this many days reports needs_sync."""
     sync_max_deactivate_share: float = Field(default=0.5, ge=0, le=1)
     """A vendor list that would deactivate more than this share of its active models is guarded."""
+    sync_db_statement_timeout: float = Field(default=60.0, gt=0)
+    """Seconds a database statement may run before the server cancels it (503)."""
+    sync_db_lock_timeout: float = Field(default=10.0, gt=0)
+    """Seconds a statement may wait for a row lock another transaction holds (lock timeout)."""
+    sync_db_connect_timeout: float = Field(default=10.0, gt=0)
+    """Seconds to open a database connection or wait for a free one."""
+    sync_run_max_seconds: float = Field(default=900.0, gt=0)
+    """A run 'running' longer than this whose process is gone is failed by the next run or
+    status read."""
     sync_ai_models_sql_dir: Path | None = None
     """Overrides where the migrations live (by default the ones shipped in the package)."""
     sync_ai_models_data_dir: Path = Field(default_factory=_default_data_dir)
     """Data directory of the embedded Postgres (used when neither DATABASE_URL nor Supabase)."""
+
+    @property
+    def db_timeouts(self) -> Timeouts:
+        return Timeouts(
+            statement=self.sync_db_statement_timeout,
+            lock=self.sync_db_lock_timeout,
+            connect=self.sync_db_connect_timeout,
+        )
 
     @property
     def uses_supabase(self) -> bool:

@@ -7,7 +7,11 @@ sync_queue_run) only has to queue a run. Any number of workers may serve one dat
   'running' at once) and, in the same transaction, takes the run's session advisory lock, which
   it holds until the run is finished. The lock dies with the worker's connection.
 - Before each claim it recovers runs 'running' past `stuck_after` whose lock nobody holds (their
-  worker died): sync_recover_runs fails them and queues a fresh run for each.
+  worker died): sync_recover_runs fails them and queues a fresh run for each. It also records the
+  ends of runs it could not finish while the database was away (the store's recover_runs).
+- Its connections run under the statement and lock timeouts, each call bounded on the client
+  side too; a connection that breaks (a blip, a restart, a killed backend, a black hole) is
+  reopened after a pause and the worker goes on.
 - `stop()` (SIGTERM, SIGINT) claims nothing more and lets the current run finish; a second
   `stop()`, or the end of the shutdown grace, cancels it: the run is failed and a fresh one is
   queued, so a claimed run is never lost.
@@ -29,7 +33,8 @@ import httpx
 
 from ai_catalog.errors import StoreError, SyncError
 from ai_catalog.store.base import CatalogStore
-from ai_catalog.store.run_queue import CHANNEL, ConnectionLost, RunQueue
+from ai_catalog.store.postgres import Timeouts
+from ai_catalog.store.run_queue import CHANNEL, CONNECTION_ERRORS, RunQueue
 from sync_ai_models.notify import notify_run
 from sync_ai_models.runner import RunOutcome, SyncRequest, run_sync
 
@@ -67,8 +72,10 @@ class Worker:
         client: httpx.AsyncClient,
         options: WorkerOptions,
         notify: Notifier = notify_run,
+        timeouts: Timeouts | None = None,
     ) -> None:
         self._conninfo = conninfo
+        self._timeouts = timeouts or Timeouts()
         self._store = store
         self._env = env
         self._client = client
@@ -99,17 +106,19 @@ class Worker:
             try:
                 await self._serve()
                 return self.processed
-            except ConnectionLost as exc:
+            except CONNECTION_ERRORS as exc:
                 log.warning("worker %s: database connection lost (%s)", self.options.name, exc)
                 await self._sleep(min(self.options.poll_seconds, 5.0))
         return self.processed
 
     async def _serve(self) -> None:
-        async with await RunQueue(self._conninfo).open(on_notify=self._wake.set) as queue:
+        queue = RunQueue(self._conninfo, self._timeouts)
+        async with await queue.open(on_notify=self._wake.set):
             log.info("worker %s: listening on %s", self.options.name, CHANNEL)
             while not self._stopping.is_set():
                 queue.check_listening()  # its connection broke: start over
                 await self._recover(queue)
+                await self._store.recover_runs()
                 self._wake.clear()
                 claimed = await queue.claim_next(self.options.name)
                 if claimed is not None:

@@ -1,11 +1,15 @@
 """Errors of the catalog side (the database and its stores).
 
     SyncError
-    ├── DatabaseUnavailable   cannot reach the database
-    ├── MigrationError        a migration is missing, changed or failed
-    └── StoreError            a store call failed (message from the database)
-        ├── AlreadyRunning    another sync of that provider (or run) holds its lock
-        └── StaleFingerprints the catalog moved since the fingerprints were read (resend whole)
+    ├── MigrationError          a migration is missing, changed or failed
+    └── StoreError              a store call failed (message from the database)
+        ├── DatabaseUnavailable cannot reach the database, or it cut the call short (connection
+        │   │                   lost, server shutting down, backend killed, statement timeout)
+        │   └── LockTimeout     waited past the lock timeout for a row someone else holds
+        ├── AlreadyRunning      another sync of that provider (or run) holds its lock
+        └── StaleFingerprints   the catalog moved since the fingerprints were read (resend whole)
+
+DatabaseUnavailable and LockTimeout are transient: the HTTP API answers them with 503.
 
 Vendor errors live in ai_catalog/vendors/errors.py.
 """
@@ -17,15 +21,19 @@ class SyncError(Exception):
     pass
 
 
-class DatabaseUnavailable(SyncError):
-    pass
-
-
 class MigrationError(SyncError):
     pass
 
 
 class StoreError(SyncError):
+    pass
+
+
+class DatabaseUnavailable(StoreError):
+    pass
+
+
+class LockTimeout(DatabaseUnavailable):
     pass
 
 

@@ -119,7 +119,9 @@ class EntryClaim:
         return {"api_identifier": self.api_identifier, "fingerprint": self.fingerprint}
 
 
-ProviderStatus = Literal["succeeded", "guarded", "failed", "skipped", "already_running"]
+ProviderStatus = Literal[
+    "succeeded", "guarded", "failed", "skipped", "already_running", "lock_timeout"
+]
 
 
 class VendorResult(BaseModel):

@@ -10,6 +10,7 @@ import httpx
 
 from ai_catalog.vendors import PROVIDERS
 from sync_ai_models.commands._errors import run_async
+from sync_ai_models.commands._signals import until_signal
 from sync_ai_models.context import store_session
 from sync_ai_models.notify import notify_run
 from sync_ai_models.report import print_summary, progress_line
@@ -52,7 +53,7 @@ def sync(providers: tuple[str, ...], dry_run: bool, force: bool, as_json: bool) 
             await notify_run(outcome, os.environ, client)
             return outcome
 
-    outcome = run_async(run())
+    outcome = run_async(until_signal(run()))
     if as_json:
         click.echo(outcome.model_dump_json(indent=2))
     else:
@@ -63,5 +64,9 @@ def sync(providers: tuple[str, ...], dry_run: bool, force: bool, as_json: bool) 
             f"already running: another sync of {', '.join(busy)} is in progress; try again later"
         )
     if outcome.status != "succeeded":
-        failed = [r.provider for r in outcome.results if r.status in ("failed", "already_running")]
+        failed = [
+            r.provider
+            for r in outcome.results
+            if r.status in ("failed", "already_running", "lock_timeout")
+        ]
         raise click.ClickException(f"run {outcome.status}: {', '.join(failed)} did not sync")

@@ -75,10 +75,19 @@ def worker(
     )
 
     async def serve() -> int:
-        store = await PostgresStore(url).open()
+        store = await PostgresStore(
+            url, timeouts=settings.db_timeouts, run_max_seconds=settings.sync_run_max_seconds
+        ).open()
         try:
             async with httpx.AsyncClient() as client:
-                runner = Worker(url, store, env=os.environ, client=client, options=options)
+                runner = Worker(
+                    url,
+                    store,
+                    env=os.environ,
+                    client=client,
+                    options=options,
+                    timeouts=settings.db_timeouts,
+                )
                 loop = asyncio.get_running_loop()
                 for signum in (signal.SIGTERM, signal.SIGINT):
                     loop.add_signal_handler(signum, runner.stop)

@@ -1,6 +1,7 @@
 """The HTTP face of the function (Starlette), served at `/` and at `/functions/v1/sync-ai-models`.
 
-    POST  <path>         run a sync (service role); 200/207/502 by outcome, 409 already running
+    POST  <path>         run a sync (service role); 200/207/502 by outcome, 409 already running,
+                         503 database unavailable or a lock timeout (with a reason; retry later)
     GET   <path>         last run and needs_sync (service role)
     GET   /health        the database answers (no auth)
     GET   /openapi.json  this API (no auth)
@@ -28,7 +29,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from ai_catalog.errors import AlreadyRunning, DatabaseUnavailable, StoreError
+from ai_catalog.errors import AlreadyRunning, DatabaseUnavailable, LockTimeout, StoreError
 from ai_catalog.store.base import CatalogStore
 from sync_ai_models.context import open_store
 from sync_ai_models.http.auth import Authenticator, AuthError, Caller
@@ -44,6 +45,8 @@ from sync_ai_models.settings import Settings, load_settings
 log = logging.getLogger("sync_ai_models.http")
 
 HEALTH_TIMEOUT = 5.0
+RETRY_AFTER_SECONDS = 30
+"""Suggested to a caller answered 503 because the database was unavailable or busy."""
 STATUS_TTL = 1.0
 """Seconds a GET status answer is reused; SYNC_STATUS_CACHE_SECONDS overrides (0: no cache)."""
 
@@ -106,6 +109,14 @@ async def post_sync(request: Request) -> Response:
     finally:
         services.status.clear()
     _log_request(request, outcome.http_status, started, caller, run_id=outcome.run_id)
+    if outcome.http_status == 503:  # every vendor tried was blocked by a row lock
+        blocked = [r.error for r in outcome.results if r.status == "lock_timeout"]
+        return error_response(
+            503,
+            f"lock timeout: {blocked[0] if blocked else 'rows locked by another transaction'}",
+            run_id=outcome.run_id,
+            headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+        )
     return JSONResponse(
         RunResponse.from_outcome(outcome).model_dump(mode="json"),
         status_code=outcome.http_status,
@@ -117,8 +128,10 @@ async def post_sync(request: Request) -> Response:
 def _store_failure(
     request: Request, exc: StoreError, body: SyncBody, started: float, caller: Caller
 ) -> Response:
+    headers: dict[str, str] = {}
     if isinstance(exc, DatabaseUnavailable):
-        status, message = 503, "database unavailable"
+        status, message = 503, _unavailable_message(exc)
+        headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
     elif body.run_id is not None and "does not exist" in str(exc):
         status, message = 400, f"run_id {body.run_id} does not name a run"
     else:
@@ -130,7 +143,14 @@ def _store_failure(
         extra={"http_status": status},
     )
     _log_request(request, status, started, caller, run_id=body.run_id)
-    return error_response(status, message, run_id=body.run_id)
+    return error_response(status, message, run_id=body.run_id, headers=headers)
+
+
+def _unavailable_message(exc: DatabaseUnavailable) -> str:
+    # the reason is a database message or our own wording: no credentials, no payload
+    if isinstance(exc, LockTimeout):
+        return str(exc)
+    return f"database unavailable: {exc}"
 
 
 async def get_status(request: Request) -> Response:
@@ -138,10 +158,7 @@ async def get_status(request: Request) -> Response:
     _caller(request, services)
     store, _ = services.ready()
     max_age = services.settings.sync_max_age_days
-    try:
-        status = await services.status.get(lambda: store.status(max_age))
-    except DatabaseUnavailable:
-        return error_response(503, "database unavailable")
+    status = await services.status.get(lambda: store.status(max_age))
     return JSONResponse(status, headers={"Cache-Control": "no-store"})
 
 
@@ -191,6 +208,15 @@ async def _http_error(request: Request, exc: Exception) -> Response:
 async def _auth_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, AuthError)
     return error_response(exc.status, exc.message, headers=exc.headers)
+
+
+async def _database_unavailable(request: Request, exc: Exception) -> Response:
+    """Wherever it comes from, an unavailable database is a 503 with its reason, never a 500."""
+    assert isinstance(exc, DatabaseUnavailable)
+    log.warning("%s %s: %s", request.method, request.url.path, exc, extra={"http_status": 503})
+    return error_response(
+        503, _unavailable_message(exc), headers={"Retry-After": str(RETRY_AFTER_SECONDS)}
+    )
 
 
 async def _server_error(request: Request, exc: Exception) -> Response:
@@ -253,6 +279,7 @@ def create_app(
         exception_handlers={
             HTTPException: _http_error,
             AuthError: _auth_error,
+            DatabaseUnavailable: _database_unavailable,
             Exception: _server_error,
         },
     )

@@ -51,7 +51,10 @@ _AUTH_ERRORS = {
     "403": _error("A valid JWT whose role is not service_role (anon, authenticated)."),
     "503": _error(
         "Authentication is not configured (no SUPABASE_SERVICE_ROLE_KEY and no "
-        "SUPABASE_JWT_SECRET), or the database is unavailable."
+        "SUPABASE_JWT_SECRET), the database is unavailable or cut the call short (the reason "
+        "follows 'database unavailable: '), or every vendor's rows were locked by another "
+        "transaction past the lock timeout ('lock timeout: ...'). The database cases carry "
+        "Retry-After."
     ),
 }
 

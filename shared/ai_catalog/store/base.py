@@ -2,6 +2,11 @@
 
 A back end only says how to call a function by name with named arguments (`_rpc`); the direct
 Postgres store and the Supabase (PostgREST RPC) store share everything else.
+
+No run is left 'running': a run whose end could not be written (the database was unavailable)
+is remembered and written as failed by the next call that starts, claims or reads runs; and
+those calls first fail runs 'running' longer than `run_max_seconds` whose owner holds no lock
+(a killed process), so recovery needs no worker.
 """
 
 from __future__ import annotations
@@ -15,7 +20,7 @@ from uuid import UUID
 
 import orjson
 
-from ai_catalog.errors import StaleFingerprints
+from ai_catalog.errors import DatabaseUnavailable, StaleFingerprints, StoreError
 from ai_catalog.model_config import ModelConfig
 from ai_catalog.types import ApplyResult, CatalogEntry, EntryClaim
 
@@ -26,7 +31,20 @@ class JsonArg(NamedTuple):
     value: Any
 
 
+RUN_MAX_SECONDS = 900.0
+"""A run 'running' longer than this with no live owner is failed (SYNC_RUN_MAX_SECONDS)."""
+
+
+class UnfinishedRun(NamedTuple):
+    results: list[dict[str, Any]]
+    error: str
+
+
 class CatalogStore(ABC):
+    def __init__(self, *, run_max_seconds: float = RUN_MAX_SECONDS) -> None:
+        self.run_max_seconds = run_max_seconds
+        self._unfinished: dict[UUID, UnfinishedRun] = {}
+
     @abstractmethod
     async def _rpc(self, function: str, args: dict[str, Any]) -> Any:
         """Calls `public.<function>(<name> => <value>, ...)` and returns its JSON result."""
@@ -107,6 +125,7 @@ class CatalogStore(ABC):
         dry_run: bool = False,
         force: bool = False,
     ) -> UUID:
+        await self.recover_runs()
         result = await self._rpc(
             "sync_start_run",
             {
@@ -121,6 +140,7 @@ class CatalogStore(ABC):
 
     async def claim_run(self, run_id: UUID, *, claimed_by: str | None = None) -> dict[str, Any]:
         """Moves a queued run to running and returns its row; AlreadyRunning if it is not queued."""
+        await self.recover_runs()
         row: dict[str, Any] = await self._rpc(
             "sync_claim_run", {"p_run_id": str(run_id), "p_claimed_by": claimed_by}
         )
@@ -148,13 +168,49 @@ class CatalogStore(ABC):
     async def finish_run(
         self, run_id: UUID, results: Sequence[dict[str, Any]], error: str | None = None
     ) -> dict[str, Any]:
-        row: dict[str, Any] = await self._rpc(
-            "sync_finish_run",
-            {"p_run_id": str(run_id), "p_results": JsonArg(list(results)), "p_error": error},
-        )
+        """Records the run's end. If the database is unavailable, the run is remembered and
+        recorded as failed (with `results`) by recover_runs once the database answers again."""
+        try:
+            row: dict[str, Any] = await self._rpc(
+                "sync_finish_run",
+                {"p_run_id": str(run_id), "p_results": JsonArg(list(results)), "p_error": error},
+            )
+        except DatabaseUnavailable as exc:
+            reason = f"the database was unavailable when the run ended ({exc})"
+            self._unfinished[run_id] = UnfinishedRun(
+                list(results), f"{error}; {reason}" if error else reason
+            )
+            raise
+        self._unfinished.pop(run_id, None)
         return row
 
+    async def recover_runs(self) -> list[UUID]:
+        """Writes the ends of runs this process could not finish, then fails runs 'running'
+        longer than run_max_seconds whose owner holds no lock. Answers the runs failed.
+        DatabaseUnavailable if the database still does not answer."""
+        recovered: list[UUID] = []
+        for run_id, unfinished in list(self._unfinished.items()):
+            try:
+                await self._rpc(
+                    "sync_finish_run",
+                    {
+                        "p_run_id": str(run_id),
+                        "p_results": JsonArg(unfinished.results),
+                        "p_error": unfinished.error,
+                    },
+                )
+                recovered.append(run_id)
+            except DatabaseUnavailable:
+                raise
+            except StoreError:  # finished or recovered elsewhere meanwhile: nothing left to do
+                pass
+            del self._unfinished[run_id]
+        stale = await self._rpc("sync_fail_stale_runs", {"p_max_seconds": self.run_max_seconds})
+        recovered.extend(UUID(str(run_id)) for run_id in stale or [])
+        return recovered
+
     async def status(self, max_age_days: int = 30) -> dict[str, Any]:
+        await self.recover_runs()
         status: dict[str, Any] = await self._rpc("sync_status", {"p_max_age_days": max_age_days})
         return status
 

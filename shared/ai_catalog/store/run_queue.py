@@ -1,7 +1,11 @@
 """The run queue as a worker sees it (Postgres only): one connection that claims runs and holds
 each claimed run's session advisory lock until the run is released, one that LISTENs for newly
 queued runs. The SQL functions (sync_claim_next_run, sync_recover_runs, sync_retry_run) hold the
-rules; this class only calls them."""
+rules; this class only calls them.
+
+Both connections run under the statement and lock timeouts, and every call is also bounded on
+the client side: a connection that breaks or stops answering raises ConnectionLost.
+"""
 
 from __future__ import annotations
 
@@ -14,16 +18,22 @@ from uuid import UUID
 
 import psycopg
 
+from ai_catalog.errors import DatabaseUnavailable
+from ai_catalog.store.postgres import Timeouts, apply_timeouts
+
 CHANNEL = "ai_sync_runs"
 """sync_queue_run NOTIFYs here."""
 
 ConnectionLost = psycopg.OperationalError
-"""What a lost database connection raises (from the queue, or from a PostgresStore)."""
+"""What a lost database connection raises from the queue."""
+CONNECTION_ERRORS = (psycopg.OperationalError, psycopg.InterfaceError, DatabaseUnavailable)
+"""What a lost or unavailable database raises, from the queue or from a store: reconnect."""
 
 
 class RunQueue:
-    def __init__(self, conninfo: str) -> None:
+    def __init__(self, conninfo: str, timeouts: Timeouts | None = None) -> None:
         self._conninfo = conninfo
+        self._timeouts = timeouts or Timeouts()
         self._control: psycopg.AsyncConnection[Any] | None = None
         self._listener: psycopg.AsyncConnection[Any] | None = None
         self._listening: asyncio.Task[None] | None = None
@@ -31,14 +41,35 @@ class RunQueue:
     async def open(self, on_notify: Callable[[], None]) -> RunQueue:
         """Connects and LISTENs; `on_notify` is called for each notification."""
         try:
-            self._control = await psycopg.AsyncConnection.connect(self._conninfo, autocommit=True)
-            self._listener = await psycopg.AsyncConnection.connect(self._conninfo, autocommit=True)
+            self._control = await self._connect()
+            self._listener = await self._connect()
             await self._listener.execute(f"listen {CHANNEL}")
         except BaseException:
             await self.close()
             raise
         self._listening = asyncio.create_task(self._listen(self._listener, on_notify))
         return self
+
+    async def _connect(self) -> psycopg.AsyncConnection[Any]:
+        try:
+            async with asyncio.timeout(self._timeouts.connect + 2.0):
+                conn = await psycopg.AsyncConnection.connect(
+                    self._conninfo, autocommit=True, **self._timeouts.connect_options()
+                )
+                await apply_timeouts(conn, self._timeouts)
+        except TimeoutError as exc:
+            raise ConnectionLost("no answer from the database while connecting") from exc
+        return conn
+
+    async def _value(self, query: str, params: tuple[Any, ...]) -> Any:
+        """One statement on the control connection, bounded on the client side; its value."""
+        try:
+            async with asyncio.timeout(self._timeouts.call):
+                cursor = await self._conn.execute(query, params)
+                row = await cursor.fetchone()
+        except TimeoutError as exc:
+            raise ConnectionLost("no answer from the database") from exc
+        return row[0] if row else None
 
     async def close(self) -> None:
         if self._listening is not None:
@@ -80,35 +111,27 @@ class RunQueue:
     async def recover(self, stuck_after_seconds: float) -> list[dict[str, Any]]:
         """Fails runs 'running' past `stuck_after_seconds` whose lock nobody holds and queues a
         fresh run for each; answers [{"failed": id, "queued": id}, ...]."""
-        cursor = await self._conn.execute(
+        recovered = await self._value(
             "select public.sync_recover_runs(make_interval(secs => %s))", (stuck_after_seconds,)
         )
-        row = await cursor.fetchone()
-        return list((row[0] if row else None) or [])
+        return list(recovered or [])
 
     async def claim_next(self, worker_name: str) -> dict[str, Any] | None:
         """Claims the oldest queued run and takes its advisory lock, held until release()."""
         async with self._conn.transaction():
-            cursor = await self._conn.execute(
+            claimed: dict[str, Any] | None = await self._value(
                 "select public.sync_claim_next_run(%s)", (worker_name,)
             )
-            row = await cursor.fetchone()
-            claimed: dict[str, Any] | None = row[0] if row else None
             if claimed is not None:
-                await self._conn.execute(
+                await self._value(
                     "select pg_advisory_lock(public.sync_run_lock_key(%s))", (claimed["id"],)
                 )
         return claimed
 
     async def release(self, run_id: UUID) -> None:
-        await self._conn.execute(
-            "select pg_advisory_unlock(public.sync_run_lock_key(%s))", (str(run_id),)
-        )
+        await self._value("select pg_advisory_unlock(public.sync_run_lock_key(%s))", (str(run_id),))
 
     async def retry(self, run_id: UUID, reason: str) -> str | None:
         """Queues a fresh run in place of `run_id`; answers the new run's id."""
-        cursor = await self._conn.execute(
-            "select public.sync_retry_run(%s, %s)", (str(run_id), reason)
-        )
-        row = await cursor.fetchone()
-        return str(row[0]) if row and row[0] is not None else None
+        fresh = await self._value("select public.sync_retry_run(%s, %s)", (str(run_id), reason))
+        return str(fresh) if fresh is not None else None

@@ -13,15 +13,16 @@ import httpx
 from postgrest.exceptions import APIError
 from supabase import AsyncClient, acreate_client
 
-from ai_catalog.errors import AlreadyRunning, DatabaseUnavailable, StaleFingerprints, StoreError
-from ai_catalog.store.base import CatalogStore, JsonArg
-
-LOCK_NOT_AVAILABLE = "55P03"
-STALE_FINGERPRINTS = "AISTL"
+from ai_catalog.errors import DatabaseUnavailable
+from ai_catalog.store.base import RUN_MAX_SECONDS, CatalogStore, JsonArg
+from ai_catalog.store.faults import Failure, store_error
 
 
 class SupabaseStore(CatalogStore):
-    def __init__(self, url: str, service_role_key: str) -> None:
+    def __init__(
+        self, url: str, service_role_key: str, *, run_max_seconds: float = RUN_MAX_SECONDS
+    ) -> None:
+        super().__init__(run_max_seconds=run_max_seconds)
         self._url = url
         self._key = service_role_key
         self._client: AsyncClient | None = None
@@ -36,13 +37,8 @@ class SupabaseStore(CatalogStore):
         try:
             response = await self._client.rpc(function, params).execute()
         except APIError as exc:
-            message = exc.message or str(exc)
-            if exc.code == LOCK_NOT_AVAILABLE:
-                raise AlreadyRunning(message) from exc
-            if exc.code == STALE_FINGERPRINTS:
-                raise StaleFingerprints(message) from exc
-            raise StoreError(message) from exc
-        except httpx.TransportError as exc:
+            raise store_error(Failure(exc.code, exc.message or str(exc))) from exc
+        except httpx.TransportError as exc:  # includes timeouts
             raise DatabaseUnavailable(f"cannot reach Supabase at {self._url}: {exc}") from exc
         return _exact(response.data)
 
