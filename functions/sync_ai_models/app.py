@@ -4,6 +4,7 @@
     GET   <path>         last run and needs_sync (service role)
     GET   /health        the database answers (no auth)
     GET   /openapi.json  this API (no auth)
+          /admin         the admin page (signs in with the service-role key; see admin/)
 
 The app holds one store and one httpx client for its lifetime; either can be injected (tests),
 and then the app neither opens nor closes it.
@@ -30,6 +31,7 @@ from starlette.routing import Route
 
 from ai_catalog.errors import AlreadyRunning, DatabaseUnavailable, StoreError
 from ai_catalog.store.base import CatalogStore
+from sync_ai_models.admin import admin_mount
 from sync_ai_models.auth import Authenticator, AuthError, Caller
 from sync_ai_models.body import parse_sync_body, read_capped
 from sync_ai_models.context import open_store
@@ -246,6 +248,7 @@ def create_app(
         *(Route(path, sync_endpoint, methods=["GET", "POST"]) for path in FUNCTION_PATHS),
         Route("/health", health, methods=["GET"]),
         Route("/openapi.json", openapi, methods=["GET"]),
+        admin_mount(services),
     ]
     app = Starlette(
         routes=routes,
