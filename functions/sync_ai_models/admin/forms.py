@@ -52,9 +52,16 @@ def is_price(field: str) -> bool:
 
 def per_million(rate: Any) -> str | None:
     """A USD-per-token rate as USD per 1M tokens ("2.5"), or None if it is not a number."""
-    if isinstance(rate, bool) or not isinstance(rate, int | float):
+    if isinstance(rate, bool) or not isinstance(rate, int | float | Decimal):
         return None
     return f"{(Decimal(str(rate)) * PER_MILLION).normalize():f}"
+
+
+def json_default(value: Any) -> Any:
+    """The database's numbers arrive as Decimal; JSON shown on the page writes them as numbers."""
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    raise TypeError(f"cannot show {type(value).__name__} as JSON")
 
 
 def edited_value(field: str, entered: str) -> Any:

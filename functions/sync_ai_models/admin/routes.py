@@ -448,6 +448,7 @@ def admin_app(services: AdminServices) -> Starlette:
         loader=jinja2.FileSystemLoader(HERE / "templates"), autoescape=True, enable_async=False
     )
     env.filters["per_million"] = forms.per_million
+    env.policies["json.dumps_kwargs"] = {"sort_keys": True, "default": forms.json_default}
     templates = Jinja2Templates(env=env, context_processors=[_links])
     routes = [
         Route("/", catalog, methods=["GET"]),
