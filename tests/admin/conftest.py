@@ -52,9 +52,12 @@ async def client_for(store: PostgresStore, db_url: str) -> AsyncIterator[ClientF
     async with AsyncExitStack() as stack:
 
         async def make(
-            env: dict[str, str] | None = None, base_url: str = "http://testserver", **overrides: Any
+            env: dict[str, str] | None = None,
+            base_url: str = "http://testserver",
+            vendors: httpx.AsyncClient | None = None,
+            **overrides: Any,
         ) -> httpx.AsyncClient:
-            vendors = await stack.enter_async_context(httpx.AsyncClient())
+            vendors = await stack.enter_async_context(vendors or httpx.AsyncClient())
             app = create_app(
                 settings=make_settings(db_url, **overrides),
                 store=store,

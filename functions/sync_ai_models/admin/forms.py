@@ -64,6 +64,11 @@ def json_default(value: Any) -> Any:
     raise TypeError(f"cannot show {type(value).__name__} as JSON")
 
 
+def json_text(value: Any) -> str:
+    """A value as JSON text (plain text: the template escapes it like any other string)."""
+    return json.dumps(value, sort_keys=True, default=json_default)
+
+
 def edited_value(field: str, entered: str) -> Any:
     """What a typed value means as JSON. Empty removes the field; a price is typed per 1M tokens.
     Text that is not JSON goes as a string, so the database (the one validator) names the

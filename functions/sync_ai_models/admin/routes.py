@@ -273,7 +273,7 @@ def _field_rows(found: dict[str, Any]) -> list[dict[str, Any]]:
             {
                 "name": name,
                 "value": config.get(name),
-                "source": "manual" if name in edited else sources.get(name, "unknown"),
+                "source": "manual" if name in edited else sources.get(name, "—"),
                 "edited": name in edited,
                 "synced": (baseline or {}).get(name),
                 "upstream": found["upstream"].get(name),
@@ -448,7 +448,7 @@ def admin_app(services: AdminServices) -> Starlette:
         loader=jinja2.FileSystemLoader(HERE / "templates"), autoescape=True, enable_async=False
     )
     env.filters["per_million"] = forms.per_million
-    env.policies["json.dumps_kwargs"] = {"sort_keys": True, "default": forms.json_default}
+    env.filters["json_text"] = forms.json_text
     templates = Jinja2Templates(env=env, context_processors=[_links])
     routes = [
         Route("/", catalog, methods=["GET"]),
