@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import time
 from typing import Any
 
@@ -213,3 +214,14 @@ async def test_a_price_is_entered_per_million_tokens(signed_in: httpx.AsyncClien
     assert float(row.fetchone()[0]) == pytest.approx(3.75e-6)
     page = (await signed_in.get("/admin/models/openai/gpt-4o")).text
     assert "$3.75" in page and "hand-edited" in page
+
+
+async def test_the_key_reaches_no_log(
+    client: httpx.AsyncClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    await sign_in(client, SERVICE_KEY + "-wrong")
+    await sign_in(client)
+    await client.get("/admin/")
+    assert "admin signed in" in caplog.text
+    assert SERVICE_KEY not in caplog.text

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -55,6 +56,17 @@ def per_million(rate: Any) -> str | None:
     if isinstance(rate, bool) or not isinstance(rate, int | float | Decimal):
         return None
     return f"{(Decimal(str(rate)) * PER_MILLION).normalize():f}"
+
+
+def when(value: Any) -> str:
+    """A database timestamp (ISO text) as "2026-12-07 14:59:35 UTC"; anything else as given."""
+    if not isinstance(value, str):
+        return "—" if value is None else str(value)
+    try:
+        moment = datetime.fromisoformat(value).astimezone(UTC)
+    except ValueError:
+        return value
+    return moment.strftime("%Y-%m-%d %H:%M:%S UTC")
 
 
 def json_default(value: Any) -> Any:

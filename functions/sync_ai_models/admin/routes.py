@@ -449,6 +449,7 @@ def admin_app(services: AdminServices) -> Starlette:
     )
     env.filters["per_million"] = forms.per_million
     env.filters["json_text"] = forms.json_text
+    env.filters["when"] = forms.when
     templates = Jinja2Templates(env=env, context_processors=[_links])
     routes = [
         Route("/", catalog, methods=["GET"]),
