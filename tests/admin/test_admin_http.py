@@ -225,3 +225,9 @@ async def test_the_key_reaches_no_log(
     await client.get("/admin/")
     assert "admin signed in" in caplog.text
     assert SERVICE_KEY not in caplog.text
+
+
+async def test_an_oversized_form_is_refused_unread(client: httpx.AsyncClient) -> None:
+    form = await client.get("/admin/login")
+    data = {"csrf": csrf_of(form.text), "key": "k" * 100_000}
+    assert (await client.post("/admin/login", data=data)).status_code == 413

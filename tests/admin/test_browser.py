@@ -35,8 +35,10 @@ sync_api = pytest.importorskip("playwright.sync_api")
 TIMEOUT_MS = 30_000  # generous: the machine is shared
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
+    # module scope: Playwright's sync API keeps an event loop running in this thread, which
+    # the async tests of other modules must not meet
     args = ["--no-sandbox"] if os.geteuid() == 0 else []
     with sync_api.sync_playwright() as playwright:
         launched = playwright.chromium.launch(executable_path=CHROMIUM, args=args)

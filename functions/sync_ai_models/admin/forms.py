@@ -7,12 +7,19 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
+from urllib.parse import parse_qsl
+
+from starlette.datastructures import FormData, UploadFile
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
 
 PER_MILLION = Decimal(1_000_000)
 PRICE_SUFFIX = "_cost_rate"
 """Config fields in USD per token; the page shows and takes them per 1M tokens."""
 
 YES_NO = {"yes": True, "no": False}
+MAX_FORM_BYTES = 64 * 1024
+"""The page's forms are a few short fields; a bigger body is refused before it is read whole."""
 
 SORT_KEYS: dict[str, str] = {
     "provider": "provider",
@@ -25,6 +32,26 @@ SORT_KEYS: dict[str, str] = {
     "first_seen": "first_seen_at",
 }
 """?sort= value -> the catalog row key it sorts by."""
+
+
+async def read_form(request: Request) -> FormData:
+    """The request's url-encoded form (read once, capped); any other body reads as empty."""
+    cached: FormData | None = getattr(request.state, "admin_form", None)
+    if cached is not None:
+        return cached
+    form = FormData()
+    if request.headers.get("content-type", "").startswith("application/x-www-form-urlencoded"):
+        body = bytearray()
+        async for chunk in request.stream():
+            body += chunk
+            if len(body) > MAX_FORM_BYTES:
+                raise HTTPException(413, f"form larger than {MAX_FORM_BYTES} bytes")
+        fields: list[tuple[str, str | UploadFile]] = list(
+            parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True)
+        )
+        form = FormData(fields)
+    request.state.admin_form = form
+    return form
 
 
 def yes_no(params: Mapping[str, str], name: str) -> bool | None:

@@ -101,7 +101,7 @@ def signed_in(handler: Handler) -> Callable[[Request], Awaitable[Response]]:
                 return JSONResponse({"error": "sign in first"}, status_code=401)
             return _redirect(request, "/login")
         if request.method == "POST":
-            form = await request.form()
+            form = await forms.read_form(request)
             if not same_token(form.get("csrf"), session.csrf):
                 return _message(request, 403, "This form has expired: reload the page and retry.")
         try:
@@ -164,7 +164,7 @@ async def login(request: Request) -> Response:
     admin = _admin(request)
     if not admin.services.authenticate.configured:
         return _refuse_unconfigured(request)
-    form = await request.form()
+    form = await forms.read_form(request)
     expected = request.cookies.get(LOGIN_CSRF_COOKIE, "")
     if not expected or not same_token(form.get("csrf"), expected):
         return _message(request, 403, "The sign-in form has expired: reload the page and retry.")
@@ -289,7 +289,7 @@ ACTIONS = ("edit", "release", "release_all", "enable", "disable")
 
 @signed_in
 async def model_action(request: Request, session: Session) -> Response:
-    form = await request.form()
+    form = await forms.read_form(request)
     provider, api_identifier = _form_text(form, "provider"), _form_text(form, "api_identifier")
     action, field = _form_text(form, "action"), _form_text(form, "field")
     store, _ = _admin(request).services.ready()
@@ -407,7 +407,7 @@ async def _sync_page(
 async def sync_now(request: Request, session: Session) -> Response:
     admin = _admin(request)
     store, client = admin.services.ready()
-    form = await request.form()
+    form = await forms.read_form(request)
     chosen = [v for v in form.getlist("vendor") if isinstance(v, str)]
     running = next((r for r in await queries.runs(store, 20) if r["status"] == "running"), None)
     if running is not None:
