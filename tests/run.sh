@@ -51,4 +51,6 @@ step "mypy"
 .venv/bin/mypy
 
 step "pytest"
+# the admin page's browser test saves its screenshots here (CI can keep them as artifacts)
+export ADMIN_SCREENSHOTS="${ADMIN_SCREENSHOTS:-$PWD/test-artifacts/admin}"
 .venv/bin/pytest "$@"

@@ -55,6 +55,11 @@ def shots(tmp_path: Path) -> Path:
     return directory
 
 
+def _unexpected(message: Any) -> bool:
+    # the 404 of /favicon.ico and the 409/422 pages the test provokes are meant
+    return bool(message.type == "error" and "Failed to load resource" not in message.text)
+
+
 def _first_sync(base: str) -> None:
     """Through the function's own API (Playwright's loop forbids asyncio.run here)."""
     response = httpx.post(f"{base}/", json={}, headers=bearer(SERVICE_KEY), timeout=60)
@@ -73,8 +78,12 @@ def test_an_admin_session(browser: Any, db_url: str, db: Any, shots: Path) -> No
             context = browser.new_context(viewport={"width": 1280, "height": 900})
             context.set_default_timeout(TIMEOUT_MS)
             page = context.new_page()
+            errors: list[str] = []  # a CSP violation ("Refused to ...") or a script error
+            page.on("console", lambda m: errors.append(m.text) if _unexpected(m) else None)
+            page.on("pageerror", lambda exc: errors.append(str(exc)))
             try:
-                _session(page, base, vendors, shots, expect)
+                _session(page, base, vendors, shots, expect, db)
+                assert errors == []
             except Exception:
                 page.screenshot(path=str(shots / "failure.png"), full_page=True)
                 raise
@@ -89,7 +98,7 @@ def test_an_admin_session(browser: Any, db_url: str, db: Any, shots: Path) -> No
     assert order.index("manual_edit") < order.index("override_kept") < order.index("override_reset")
 
 
-def _session(page: Any, base: str, vendors: VendorState, shots: Path, expect: Any) -> None:
+def _session(page: Any, base: str, vendors: VendorState, shots: Path, expect: Any, db: Any) -> None:
     # sign in: the page sends us to the form first
     page.goto(f"{base}/admin/")
     expect(page).to_have_url(f"{base}/admin/login")
@@ -155,6 +164,27 @@ def _session(page: Any, base: str, vendors: VendorState, shots: Path, expect: An
     price.locator("button.release").click()
     expect(page.locator("#notice")).to_have_text("Done: release.")
     expect(price).not_to_contain_text("hand-edited")
+
+    # a run started elsewhere (cron): "Sync now" says it is already running; its page follows it
+    # (the script polls) and shows the result once it is over
+    other = db.execute(
+        "insert into ai_sync_runs (trigger, status, started_at) values ('cron', 'running', now()) "
+        "returning id"
+    ).fetchone()[0]
+    page.click("text=Sync now")
+    page.click("#sync-start")
+    expect(page.locator("#already-running")).to_contain_text("already running")
+    page.click("#already-running a")
+    expect(page.locator("#progress")).to_be_visible()
+    db.execute(
+        'select sync_finish_run(%s, \'[{"provider": "groq", "status": "failed", '
+        '"error": "HTTP 503 from groq"}]\'::jsonb, null)',
+        (other,),
+    )
+    expect(page.locator("#run-status")).to_have_text("failed")
+    expect(page.locator("#vendor-results tr[data-provider=groq] .error")).to_have_text(
+        "HTTP 503 from groq"
+    )
 
     # a phone-sized window still shows the catalog
     page.set_viewport_size({"width": 390, "height": 844})
