@@ -29,8 +29,9 @@ as $$
   )
 $$;
 
--- The catalog table: every model matching the filters (null: no filter), newest first, plus the
--- counts per vendor over the whole catalog. Sorting is the page's job (a handful of columns).
+-- The catalog table: the models matching the filters (null: no filter), newest first, at most
+-- p_limit of them, how many matched, and the counts per vendor over the whole catalog. Sorting
+-- the rows shown is the page's job (a handful of columns).
 create or replace function public.admin_catalog(
   p_search text default null,
   p_provider text default null,
@@ -63,7 +64,10 @@ as $$
        and (p_priced is null or (f.flags ->> 'priced')::boolean = p_priced)
        and (p_overridden is null or (f.flags -> 'overridden_fields' <> '[]'::jsonb) = p_overridden)
        and (p_deprecated is null or (f.flags ->> 'deprecated')::boolean = p_deprecated)
-     order by f.first_seen_at desc nulls last, f.provider, f.api_identifier
+  ),
+  shown as (
+    select m.* from matching m
+     order by m.first_seen_at desc nulls last, m.provider, m.api_identifier
      limit greatest(p_limit, 0)
   )
   select jsonb_build_object(
@@ -75,8 +79,9 @@ as $$
                'output_token_cost_rate', m.config -> 'output_token_cost_rate',
                'context_window_tokens', m.config -> 'context_window_tokens',
                'first_seen_at', m.first_seen_at, 'updated_at', m.updated_at) || m.flags)
-        from matching m), '[]'::jsonb),
+        from shown m), '[]'::jsonb),
     'matched', (select count(*) from matching),
+    'limit', p_limit,
     'vendors', coalesce((
       select jsonb_agg(v order by v ->> 'provider')
         from (select jsonb_build_object(

@@ -142,3 +142,27 @@ async def test_runs_history_and_detail(signed_in: httpx.AsyncClient, db: Any) ->
     detail = (await signed_in.get(f"/admin/runs/{run_id}")).text
     assert "added 3" in detail  # the change log's count for this run
     assert (await signed_in.get("/admin/runs/not-a-uuid")).status_code == 404
+
+
+async def test_release_all_hands_every_field_back(signed_in: httpx.AsyncClient, db: Any) -> None:
+    csrf = csrf_of((await signed_in.get("/admin/models/openai/gpt-4o")).text)
+    base = {"csrf": csrf, "provider": "openai", "api_identifier": "gpt-4o"}
+    for field, value in [("context_window_tokens", "64000"), ("notes", '"keep"')]:
+        data = {**base, "action": "edit", "field": field, "value": value}
+        assert (await signed_in.post("/admin/models/action", data=data)).status_code == 303
+    page = (await signed_in.get("/admin/models/openai/gpt-4o")).text
+    assert page.count("✎ hand-edited") == 2
+    response = await signed_in.post("/admin/models/action", data={**base, "action": "release_all"})
+    assert response.status_code == 303
+    same = db.execute(
+        "select config = sync_baseline from ai_providers where api_identifier = 'gpt-4o'"
+    )
+    assert same.fetchone() == (True,)
+    page = (await signed_in.get(response.headers["location"])).text
+    assert "Done: release_all." in page and "✎ hand-edited" not in page
+
+
+async def test_an_unknown_action_is_refused(signed_in: httpx.AsyncClient) -> None:
+    csrf = csrf_of((await signed_in.get("/admin/")).text)
+    data = {"csrf": csrf, "provider": "openai", "api_identifier": "gpt-4o", "action": "drop"}
+    assert (await signed_in.post("/admin/models/action", data=data)).status_code == 400
