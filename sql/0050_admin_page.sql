@@ -218,21 +218,31 @@ $$;
 
 -- Models first seen after a moment (the badge: "new since the last run you saw"), and the moment
 -- the latest real run finished (what "seen" moves to).
-create or replace function public.admin_new_models(p_since timestamptz)
+create or replace function public.admin_new_models(
+  p_since timestamptz,
+  p_limit integer default 200
+)
 returns jsonb
 language sql
 stable
 security invoker
 set search_path = ''
 as $$
+  with added as (
+    select p.provider, p.api_identifier, p.name, p.first_seen_at, p.last_run_id
+      from public.ai_providers p
+     where p.first_seen_at > coalesce(p_since, '-infinity')
+  )
   select jsonb_build_object(
+    'count', (select count(*) from added),
     'models', coalesce((
-      select jsonb_agg(jsonb_build_object('provider', p.provider,
-                                          'api_identifier', p.api_identifier, 'name', p.name,
-                                          'first_seen_at', p.first_seen_at, 'run_id', p.last_run_id)
-                       order by p.first_seen_at desc, p.provider, p.api_identifier)
-        from public.ai_providers p
-       where p.first_seen_at > coalesce(p_since, '-infinity')), '[]'::jsonb),
+      select jsonb_agg(jsonb_build_object('provider', a.provider,
+                                          'api_identifier', a.api_identifier, 'name', a.name,
+                                          'first_seen_at', a.first_seen_at, 'run_id', a.last_run_id)
+                       order by a.first_seen_at desc, a.provider, a.api_identifier)
+        from (select * from added
+               order by first_seen_at desc, provider, api_identifier
+               limit greatest(p_limit, 0)) a), '[]'::jsonb),
     'latest_run_at', (select max(r.finished_at) from public.ai_sync_runs r where not r.dry_run),
     'running', exists (select 1 from public.ai_sync_runs r where r.status = 'running')
   )
@@ -250,7 +260,7 @@ begin
     'admin_set_enabled(text, text, boolean)',
     'admin_runs(integer)',
     'admin_run(uuid)',
-    'admin_new_models(timestamptz)'] loop
+    'admin_new_models(timestamptz, integer)'] loop
     execute format('revoke execute on function public.%s from public, anon, authenticated', f);
     execute format('grant execute on function public.%s to service_role', f);
   end loop;

@@ -66,6 +66,9 @@ async def run(store: CatalogStore, run_id: UUID) -> dict[str, Any] | None:
     return result
 
 
-async def new_models(store: CatalogStore, since: str | None) -> dict[str, Any]:
-    result: dict[str, Any] = await store._rpc("admin_new_models", {"p_since": since})
+async def new_models(store: CatalogStore, since: str | None, limit: int = 200) -> dict[str, Any]:
+    """Models first seen after `since` (count, and the newest `limit` of them)."""
+    result: dict[str, Any] = await store._rpc(
+        "admin_new_models", {"p_since": since, "p_limit": limit}
+    )
     return result

@@ -131,11 +131,11 @@ async def render(
     request: Request, session: Session, name: str, context: dict[str, Any], status: int = 200
 ) -> Response:
     store, _ = _admin(request).services.ready()
-    new = await queries.new_models(store, session.seen_until)
+    new = await queries.new_models(store, session.seen_until, limit=0)
     return _admin(request).templates.TemplateResponse(
         request,
         name,
-        {"session": session, "new_count": len(new["models"]), **context},
+        {"session": session, "new_count": new["count"], **context},
         status_code=status,
     )
 
@@ -175,7 +175,7 @@ async def login(request: Request) -> Response:
         log.warning("admin sign-in refused: %s", exc.message)
         return await login_form(request, f"Sign-in refused: {exc.message}.", 401)
     store, _ = admin.services.ready()
-    seen = (await queries.new_models(store, None))["latest_run_at"]
+    seen = (await queries.new_models(store, None, limit=0))["latest_run_at"]
     session = admin.codec.new(caller.subject).seen(seen)
     log.info("admin signed in", extra={"caller": caller.subject})
     response = _redirect(request, "/")
@@ -433,7 +433,8 @@ async def new_models(request: Request, session: Session) -> Response:
     store, _ = _admin(request).services.ready()
     new = await queries.new_models(store, session.seen_until)
     seen = session.seen(new["latest_run_at"] or session.seen_until)
-    response = await render(request, seen, "new.html", {"models": new["models"]})
+    context = {"models": new["models"], "count": new["count"]}
+    response = await render(request, seen, "new.html", context)
     _admin(request).codec.write(response, request, seen)
     return response
 
