@@ -12,10 +12,10 @@ import httpx
 import pytest
 
 from ai_catalog.store.postgres import PostgresStore
-from sync_ai_models.app import create_app
-from tests.catalog_helpers import entry
-from tests.http._helpers import SERVICE_KEY
-from tests.http.conftest import make_settings
+from sync_ai_models.http.app import create_app
+from tests.support.catalog import entry
+from tests.support.http_app import make_settings
+from tests.support.http_doubles import SERVICE_KEY
 
 HOSTILE_NAME = "<script>alert('name')</script>"
 HOSTILE_DESCRIPTION = "<img src=x onerror=alert(1)><script>alert('description')</script>"

@@ -9,8 +9,8 @@ from typing import Any
 import httpx
 import pytest
 
-from sync_ai_models.admin.session import COOKIE
-from tests.http._helpers import SERVICE_KEY, make_jwt
+from sync_ai_models.http.admin.session import COOKIE
+from tests.support.http_doubles import SERVICE_KEY, make_jwt
 
 from .conftest import HOSTILE_DESCRIPTION, HOSTILE_NAME, ClientFactory, csrf_of, sign_in
 

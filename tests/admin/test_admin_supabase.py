@@ -11,9 +11,9 @@ import pytest
 
 from ai_catalog.store.postgres import PostgresStore
 from ai_catalog.store.supabase import SupabaseStore
-from sync_ai_models.app import create_app
-from tests.http.conftest import make_settings
-from tests.postgrest_standin import role_key, serve
+from sync_ai_models.http.app import create_app
+from tests.support.http_app import make_settings
+from tests.support.postgrest_standin import role_key, serve
 
 from .conftest import csrf_of, seed_catalog, sign_in
 

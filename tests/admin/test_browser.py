@@ -15,12 +15,12 @@ from typing import Any
 import httpx
 import pytest
 
-from sync_ai_models.app import create_app
 from sync_ai_models.demo.scenario import DEMO_KEY, demo_env
 from sync_ai_models.demo.vendor_server import VendorState, vendor_app
-from sync_ai_models.local_server import serve_in_thread
-from tests.http._helpers import SERVICE_KEY, bearer
-from tests.http.conftest import make_settings
+from sync_ai_models.http.app import create_app
+from sync_ai_models.http.local_server import serve_in_thread
+from tests.support.http_app import make_settings
+from tests.support.http_doubles import SERVICE_KEY, bearer
 
 from .live_server import live_server
 

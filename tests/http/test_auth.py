@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from ._helpers import SERVICE_KEY, bearer, make_jwt
-from .conftest import AppClientFactory
+from tests.support.http_app import AppClientFactory
+from tests.support.http_doubles import SERVICE_KEY, bearer, make_jwt
 
 PATHS = ("/", "/functions/v1/sync-ai-models")
 

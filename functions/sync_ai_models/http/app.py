@@ -4,7 +4,7 @@
     GET   <path>         last run and needs_sync (service role)
     GET   /health        the database answers (no auth)
     GET   /openapi.json  this API (no auth)
-          /admin         the admin page (signs in with the service-role key; see admin/)
+          /admin         the admin page (signs in with the service-role key; see http/admin/)
 
 The app holds one store and one httpx client for its lifetime; either can be injected (tests),
 and then the app neither opens nor closes it.
@@ -31,17 +31,17 @@ from starlette.routing import Route
 
 from ai_catalog.errors import AlreadyRunning, DatabaseUnavailable, StoreError
 from ai_catalog.store.base import CatalogStore
-from sync_ai_models.admin import admin_mount
-from sync_ai_models.auth import Authenticator, AuthError, Caller
-from sync_ai_models.body import parse_sync_body, read_capped
 from sync_ai_models.context import open_store
-from sync_ai_models.http_models import RunResponse, SyncBody
+from sync_ai_models.http.admin import admin_mount
+from sync_ai_models.http.auth import Authenticator, AuthError, Caller
+from sync_ai_models.http.body import parse_sync_body, read_capped
+from sync_ai_models.http.http_models import RunResponse, SyncBody
+from sync_ai_models.http.openapi import FUNCTION_PATHS, build_openapi
+from sync_ai_models.http.responses import JSONResponse, error_response
+from sync_ai_models.http.status_cache import StatusCache
 from sync_ai_models.notify import notify_run
-from sync_ai_models.openapi import FUNCTION_PATHS, build_openapi
-from sync_ai_models.responses import JSONResponse, error_response
 from sync_ai_models.runner import UnknownProvider, choose_providers, run_sync
 from sync_ai_models.settings import Settings, load_settings
-from sync_ai_models.status_cache import StatusCache
 
 log = logging.getLogger("sync_ai_models.http")
 

@@ -30,9 +30,9 @@ from starlette.templating import Jinja2Templates
 from ai_catalog.errors import DatabaseUnavailable, StoreError
 from ai_catalog.store.base import CatalogStore
 from ai_catalog.vendors import PROVIDERS, enabled_providers
-from sync_ai_models.admin import forms, queries
-from sync_ai_models.admin.headers import SecurityHeaders
-from sync_ai_models.admin.session import (
+from sync_ai_models.http.admin import forms, queries
+from sync_ai_models.http.admin.headers import SecurityHeaders
+from sync_ai_models.http.admin.session import (
     LOGIN_CSRF_COOKIE,
     Session,
     SessionCodec,
@@ -42,12 +42,12 @@ from sync_ai_models.admin.session import (
     session_lifetime,
     set_login_token,
 )
-from sync_ai_models.admin.sync_jobs import SyncJobs
-from sync_ai_models.auth import Authenticator, AuthError
+from sync_ai_models.http.admin.sync_jobs import SyncJobs
+from sync_ai_models.http.auth import Authenticator, AuthError
 from sync_ai_models.runner import UnknownProvider
 from sync_ai_models.settings import Settings
 
-log = logging.getLogger("sync_ai_models.admin")
+log = logging.getLogger("sync_ai_models.http.admin")
 HERE = Path(__file__).parent
 KINDS = ("chat", "embedding", "image", "audio", "moderation", "other")
 

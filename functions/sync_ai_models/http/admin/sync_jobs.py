@@ -15,7 +15,7 @@ import httpx
 from ai_catalog.store.base import CatalogStore
 from sync_ai_models.runner import ProviderResult, SyncRequest, choose_providers, run_sync
 
-log = logging.getLogger("sync_ai_models.admin")
+log = logging.getLogger("sync_ai_models.http.admin")
 
 
 @dataclass

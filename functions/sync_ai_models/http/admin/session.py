@@ -20,7 +20,7 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from starlette.requests import Request
 from starlette.responses import Response
 
-from sync_ai_models.auth import Authenticator
+from sync_ai_models.http.auth import Authenticator
 
 COOKIE = "sync_admin_session"
 LOGIN_CSRF_COOKIE = "sync_admin_login_csrf"
