@@ -16,6 +16,12 @@ if ! dpkg -s "postgresql-$PG_VERSION-cron" >/dev/null 2>&1; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "postgresql-$PG_VERSION-cron" >/dev/null
 fi
 
+step "system packages (Chromium, for the admin page's browser tests)"
+if ! dpkg -s chromium >/dev/null 2>&1; then
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
+fi
+
 step "Postgres configured for pg_cron and running"
 conf="/etc/postgresql/$PG_VERSION/main/conf.d/sync-ai-models.conf"
 wanted="shared_preload_libraries = 'pg_cron'
@@ -45,4 +51,6 @@ step "mypy"
 .venv/bin/mypy
 
 step "pytest"
+# the admin page's browser test saves its screenshots here (CI can keep them as artifacts)
+export ADMIN_SCREENSHOTS="${ADMIN_SCREENSHOTS:-$PWD/test-artifacts/admin}"
 .venv/bin/pytest "$@"

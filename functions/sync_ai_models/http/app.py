@@ -5,6 +5,7 @@
     GET   <path>         last run and needs_sync (service role)
     GET   /health        the database answers (no auth)
     GET   /openapi.json  this API (no auth)
+          /admin         the admin page (signs in with the service-role key; see http/admin/)
 
 The app holds one store and one httpx client for its lifetime; either can be injected (tests),
 and then the app neither opens nor closes it.
@@ -32,6 +33,7 @@ from starlette.routing import Route
 from ai_catalog.errors import AlreadyRunning, DatabaseUnavailable, LockTimeout, StoreError
 from ai_catalog.store.base import CatalogStore
 from sync_ai_models.context import open_store
+from sync_ai_models.http.admin import admin_mount
 from sync_ai_models.http.auth import Authenticator, AuthError, Caller
 from sync_ai_models.http.body import parse_sync_body, read_capped
 from sync_ai_models.http.http_models import RunResponse, SyncBody
@@ -272,6 +274,7 @@ def create_app(
         *(Route(path, sync_endpoint, methods=["GET", "POST"]) for path in FUNCTION_PATHS),
         Route("/health", health, methods=["GET"]),
         Route("/openapi.json", openapi, methods=["GET"]),
+        admin_mount(services),
     ]
     app = Starlette(
         routes=routes,
