@@ -65,6 +65,10 @@ class ProviderResultBody(_Model):
     """Fields edited by a person and kept against an upstream change."""
     caps_clamped: int = 0
     """Output caps lowered to a lowered provider limit."""
+    stale: int = 0
+    """Models whose price no source carries any more: the last price is kept, marked stale."""
+    stale_model_ids: list[str] = Field(default_factory=list)
+    """Vendor ids of those models."""
     would_deactivate: int = 0
     """Models the guard did not deactivate (status `guarded`)."""
     listed: int = 0

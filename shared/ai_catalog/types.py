@@ -116,6 +116,9 @@ class ApplyResult(BaseModel):
     reactivated: int = 0
     overrides_kept: int = 0
     caps_clamped: int = 0
+    stale: int = 0
+    """Models whose price no source carries any more: kept, marked `stale:<source>`."""
+    stale_model_ids: list[str] = Field(default_factory=list)
     duplicates: int = 0
     would_deactivate: int = 0
     new_model_ids: list[str] = Field(default_factory=list)
