@@ -4,7 +4,8 @@
     no or malformed Authorization       -> 401
     the service-role key                -> service_role
     a valid HS256 JWT (exp required)    -> its `role`; anything but service_role -> 403
-    anything else (bad signature, expired, other algorithm, no exp) -> 401
+    anything else (bad signature, expired, other algorithm, no exp, a date claim that is not a
+    JSON number, such as "exp": "1900000000") -> 401
 
 The token is never logged nor echoed; messages name only the reason.
 """
@@ -19,6 +20,8 @@ import jwt
 
 SERVICE_ROLE = "service_role"
 REALM = 'Bearer realm="sync-ai-models"'
+DATE_CLAIMS = ("exp", "nbf", "iat")
+"""NumericDate claims (RFC 7519): a JSON number; PyJWT would also take a numeric string."""
 
 
 @dataclass(frozen=True)
@@ -82,12 +85,18 @@ class Authenticator:
             raise AuthError(401, "token expired", challenge=invalid) from None
         except jwt.InvalidTokenError:
             raise AuthError(401, "invalid credentials", challenge=invalid) from None
+        if not all(_is_number(claims[name]) for name in DATE_CLAIMS if name in claims):
+            raise AuthError(401, "invalid credentials", challenge=invalid)
         role = claims.get("role")
         subject = claims.get("sub")
         return Caller(
             role=role if isinstance(role, str) else "none",
             subject=subject if isinstance(subject, str) and subject else f"jwt:{role}",
         )
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
 
 
 def _bearer(authorization: str | None) -> str | None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from ._helpers import SERVICE_KEY, bearer, make_jwt
@@ -22,6 +24,12 @@ UNAUTHENTICATED = {
     "key with a suffix": bearer(SERVICE_KEY + "x"),
     "expired JWT": bearer(make_jwt("service_role", expires_in=-60)),
     "JWT without exp": bearer(make_jwt("service_role", expires_in=None)),
+    "JWT whose exp is a numeric string": bearer(
+        make_jwt("service_role", expires_in=None, exp=str(int(time.time()) + 3600))
+    ),
+    "JWT whose iat is a numeric string": bearer(
+        make_jwt("service_role", iat=str(int(time.time())))
+    ),
     "JWT signed with another secret": bearer(
         make_jwt("service_role", secret="another-secret-" + "0123456789abcdef" * 2)
     ),
