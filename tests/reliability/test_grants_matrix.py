@@ -41,6 +41,7 @@ FUNCTIONS: dict[str, frozenset[str]] = {
     # where the pg_cron job POSTs the Vault secret: the owner's choice alone
     "public.sync_configure_http(text, text, integer)": OWNER_ONLY,
     "public.sync_cron_run()": SERVICE,
+    "public.sync_fail_stale_runs(numeric)": SERVICE,
     "public.sync_finish_run(uuid, jsonb, text)": SERVICE,
     "public.sync_get_model_config(text, text)": SERVICE,
     "public.sync_mark_stale(jsonb, jsonb, jsonb)": SERVICE,
