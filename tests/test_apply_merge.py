@@ -227,3 +227,20 @@ async def test_a_name_set_back_to_the_synced_one_is_the_syncs_again(
     rename(db, "m", name="Vendor name")
     await store.apply_provider_models(P, [listed("m", "Renamed upstream")])
     assert row(db, P, "m")["name"] == "Renamed upstream"
+
+
+async def test_reset_hands_name_and_description_back_to_the_sync(
+    store: PostgresStore, db: psycopg.Connection
+) -> None:
+    await store.apply_provider_models(P, [listed("m", "Vendor", "Vendor text")])
+    rename(db, "m", name="Ours", description="Our text")
+    await store.reset_override(P, "m", "name")
+    r = row(db, P, "m")
+    assert (r["name"], r["description"]) == ("Vendor", "Our text")
+    [reset] = changes(db, "m", "override_reset")
+    assert reset["changes"] == {"name": {"old": "Ours", "new": "Vendor"}}
+    await store.reset_override(P, "m")
+    assert row(db, P, "m")["description"] == "Vendor text"
+    await store.apply_provider_models(P, [listed("m", "Vendor 2", "Vendor text 2")])
+    r = row(db, P, "m")
+    assert (r["name"], r["description"]) == ("Vendor 2", "Vendor text 2")
