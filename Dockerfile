@@ -5,22 +5,20 @@ FROM python:3.11-slim
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     PIP_NO_CACHE_DIR=1 \
-    PIP_DISABLE_PIP_VERSION_CHECK=1 \
-    # tiktoken reads its encodings from here; they are fetched once, at build time
-    TIKTOKEN_CACHE_DIR=/opt/tiktoken \
-    # the migrations, for `sync-ai-models migrate` (the package is installed, not run from here)
-    SYNC_AI_MODELS_SQL_DIR=/app/sql
+    PIP_DISABLE_PIP_VERSION_CHECK=1
 
 WORKDIR /app
 
-# dependencies first, so that a code change does not reinstall them
+# A plain (not editable) install: the migrations and tiktoken's o200k_base/cl100k_base encodings
+# are package data, so nothing is read from this folder or downloaded afterwards. The check
+# fails the build if an encoding the default rules name cannot be loaded offline.
 COPY pyproject.toml README.md ./
 COPY shared ./shared
 COPY functions ./functions
 COPY sql ./sql
-RUN pip install ".[catalog]" \
- && python -m ai_catalog.tokens \
- && python -m ai_catalog.tokens --check
+RUN pip install ".[server,catalog]" \
+ && python -m ai_catalog.tokens --check o200k_base cl100k_base \
+ && rm -rf /app/shared /app/functions /app/sql /app/build /app/*.egg-info
 
 RUN useradd --create-home --uid 10001 app
 USER app

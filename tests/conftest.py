@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import AsyncIterator
-from pathlib import Path
 
 import psycopg
 import pytest
@@ -12,17 +11,7 @@ from pytest_postgresql import factories
 
 from ai_catalog.store.migrations import migrate
 from ai_catalog.store.postgres import PostgresStore
-
-REPO_ROOT = Path(__file__).resolve().parents[1]
-SQL_DIR = REPO_ROOT / "sql"
-PG_HOST = os.environ.get("TEST_PG_HOST", "127.0.0.1")
-PG_PORT = int(os.environ.get("TEST_PG_PORT", "5432"))
-PG_USER = os.environ.get("TEST_PG_USER", "postgres")
-
-
-def conninfo(host: str, port: int | str, user: str, dbname: str, password: str | None) -> str:
-    auth = f"{user}:{password}" if password else user
-    return f"postgresql://{auth}@{host}:{port}/{dbname}"
+from tests.support.databases import PG_HOST, PG_PORT, PG_USER, SQL_DIR, conninfo
 
 
 def load_migrations(

@@ -35,7 +35,7 @@ pg_isready -h 127.0.0.1 -p 5432
 step "virtualenv and packages"
 [ -x .venv/bin/python ] || python3 -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip
-.venv/bin/python -m pip install -q -e '.[test]'
+.venv/bin/python -m pip install -q -e '.[server,test]'
 
 step "ruff"
 .venv/bin/ruff check .

@@ -11,7 +11,7 @@ import pytest
 
 from ai_catalog.errors import AlreadyRunning
 from ai_catalog.store.postgres import PostgresStore
-from tests.catalog_helpers import entry, row
+from tests.support.catalog import entry, row
 
 P = "anthropic"
 

@@ -9,7 +9,7 @@ import pytest
 
 from ai_catalog.errors import StoreError
 from ai_catalog.store.postgres import PostgresStore
-from tests.catalog_helpers import changes, entry, row
+from tests.support.catalog import changes, entry, row
 
 P = "mistral"
 

@@ -9,7 +9,7 @@ import psycopg
 import pytest
 
 from ai_catalog.store.postgres import PostgresStore
-from tests.catalog_helpers import entry, row
+from tests.support.catalog import entry, row
 
 P = "openai"
 

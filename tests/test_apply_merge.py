@@ -8,7 +8,7 @@ import psycopg
 
 from ai_catalog.store.postgres import PostgresStore
 from ai_catalog.types import CatalogEntry
-from tests.catalog_helpers import changes, edit_config, entry, row
+from tests.support.catalog import changes, edit_config, entry, row
 
 P = "openai"
 
@@ -117,15 +117,23 @@ async def test_tokenization_strategy_is_one_value(
         db,
         P,
         "gpt-4o",
-        tokenization_strategy={"type": "tiktoken", "encoding": "cl100k_base", "chatml": True},
+        tokenization_strategy={
+            "type": "tiktoken",
+            "tiktoken_encoding_name": "cl100k_base",
+            "is_chatml_model": True,
+        },
     )
-    upstream = {"type": "tiktoken", "encoding": "o200k_base", "chatml": False}
+    upstream = {
+        "type": "tiktoken",
+        "tiktoken_encoding_name": "o200k_base",
+        "is_chatml_model": False,
+    }
     await store.apply_provider_models(P, [entry("gpt-4o", tokenization_strategy=upstream)])
     # the person's whole strategy stays; no mix of their encoding with upstream's chatml flag
     assert row(db, P, "gpt-4o")["config"]["tokenization_strategy"] == {
         "type": "tiktoken",
-        "encoding": "cl100k_base",
-        "chatml": True,
+        "tiktoken_encoding_name": "cl100k_base",
+        "is_chatml_model": True,
     }
 
 

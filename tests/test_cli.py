@@ -14,7 +14,7 @@ from sync_ai_models.cli import main
 from sync_ai_models.demo.sample_vendors import LISTS
 from sync_ai_models.demo.scenario import DEMO_KEY, demo_env
 from sync_ai_models.demo.vendor_server import VendorState, vendor_app
-from sync_ai_models.local_server import serve_in_thread
+from sync_ai_models.http.local_server import serve_in_thread
 
 
 @pytest.fixture

@@ -29,8 +29,8 @@ TOKENIZERS = [
     ("openai", "gpt-3.5-turbo", "tiktoken", "cl100k_base"),
     ("openrouter", "openai/gpt-4o", "tiktoken", "o200k_base"),
     ("openrouter", "anthropic/claude-3-haiku", "rough_char_count", None),
-    ("anthropic", "claude-3-haiku-20240307", "provider_api", None),
-    ("google", "gemini-2.5-pro", "provider_api", None),
+    ("anthropic", "claude-3-haiku-20240307", "anthropic_tokenizer", None),
+    ("google", "gemini-2.5-pro", "google_gemini_tokenizer", None),
     ("groq", "llama-3.3-70b-versatile", "rough_char_count", None),
     ("groq", "openai/gpt-oss-120b", "rough_char_count", None),
     ("mistral", "mistral-large-latest", "rough_char_count", None),
@@ -42,7 +42,7 @@ def test_tokenizer_table(provider: str, model_id: str, kind: str, encoding: str 
     config, sources = default_config_for(provider, model_id, env=NO_CAP)
     strategy = config.tokenization_strategy
     assert strategy.type == kind
-    assert getattr(strategy, "encoding", None) == encoding
+    assert getattr(strategy, "tiktoken_encoding_name", None) == encoding
     assert sources["tokenization_strategy"] == "rule"
 
 
@@ -50,9 +50,12 @@ def test_chatml_and_ratios() -> None:
     gpt = default_config_for("openai", "gpt-4o", env=NO_CAP)[0].tokenization_strategy
     claude = default_config_for("anthropic", "claude-3-haiku-20240307", env=NO_CAP)[0]
     mistral = default_config_for("mistral", "mistral-large-latest", env=NO_CAP)[0]
-    assert getattr(gpt, "chatml", None) is True
-    assert getattr(claude.tokenization_strategy, "fallback_chars_per_token", None) == 3.5
-    assert getattr(mistral.tokenization_strategy, "chars_per_token", None) == 3.5
+    gemini = default_config_for("google", "gemini-2.5-pro", env=NO_CAP)[0]
+    assert getattr(gpt, "is_chatml_model", None) is True
+    assert getattr(gpt, "api_identifier_for_tokenization", None) == "gpt-4o"
+    assert getattr(claude.tokenization_strategy, "model", None) == "claude-3-haiku-20240307"
+    assert getattr(gemini.tokenization_strategy, "chars_per_token_ratio", None) == 4.0
+    assert getattr(mistral.tokenization_strategy, "chars_per_token_ratio", None) == 3.5
 
 
 @pytest.mark.parametrize(
@@ -109,7 +112,7 @@ def test_fine_tune_is_unpriced_but_keeps_base_limits_and_tokenizer() -> None:
     assert config.input_token_cost_rate is None
     assert "input_token_cost_rate" not in sources
     assert config.context_window_tokens == 128_000
-    assert getattr(config.tokenization_strategy, "encoding", None) == "o200k_base"
+    assert getattr(config.tokenization_strategy, "tiktoken_encoding_name", None) == "o200k_base"
 
 
 def test_vendor_limits_win_and_hard_cap_follows_provider_max() -> None:

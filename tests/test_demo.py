@@ -30,7 +30,7 @@ def test_demo_on_the_embedded_default(tmp_path: Path) -> None:
 
 
 def test_demo_on_a_given_server(postgresql_noproc: object) -> None:
-    from tests.conftest import PG_HOST, PG_PORT, PG_USER
+    from tests.support.databases import PG_HOST, PG_PORT, PG_USER
 
     url = f"postgresql://{PG_USER}@{PG_HOST}:{PG_PORT}/postgres"
     result = CliRunner().invoke(main, ["demo", "--database-url", url])

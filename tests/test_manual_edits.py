@@ -7,7 +7,7 @@ import psycopg
 import pytest
 
 from ai_catalog.store.postgres import PostgresStore
-from tests.catalog_helpers import entry, row
+from tests.support.catalog import entry, row
 
 P = "openai"
 
@@ -83,24 +83,45 @@ async def test_a_nul_byte_sent_as_a_parameter_is_refused(
 # (a JSON null is refused too; SQL null, "no baseline", is allowed: see the last test)
 @pytest.mark.parametrize("value", ["[]", '"x"', "1", "null"])
 @pytest.mark.parametrize(
-    "column,constraint",
+    "column,named",
     [
-        ("sync_baseline", "ai_providers_sync_baseline_is_object"),
+        ("sync_baseline", "invalid sync_baseline for openai/gpt-4o"),
         ("config_sources", "ai_providers_config_sources_is_object"),
     ],
 )
 async def test_bookkeeping_that_is_not_an_object_is_refused(
-    synced: PostgresStore, db: psycopg.Connection, column: str, constraint: str, value: str
+    synced: PostgresStore, db: psycopg.Connection, column: str, named: str, value: str
 ) -> None:
-    with pytest.raises(psycopg.errors.CheckViolation, match=constraint):
+    with pytest.raises(psycopg.errors.CheckViolation, match=named):
         db.execute(f"update ai_providers set {column} = %s::jsonb", (value,))
 
 
+REFUSED_BASELINES = {
+    "price as text": ("""{"input_token_cost_rate": "x"}""", "sync_baseline.input_token_cost_rate"),
+    "negative window": ("""{"context_window_tokens": -1}""", "sync_baseline.context_window_tokens"),
+    "tokenizer a number": (
+        """{"tokenization_strategy": 7}""",
+        "sync_baseline.tokenization_strategy",
+    ),
+}
+
+
+@pytest.mark.parametrize("baseline,field", REFUSED_BASELINES.values(), ids=REFUSED_BASELINES)
+async def test_a_baseline_that_breaks_the_schema_is_refused_naming_the_field(
+    synced: PostgresStore, db: psycopg.Connection, baseline: str, field: str
+) -> None:
+    with pytest.raises(psycopg.errors.CheckViolation, match=field):
+        db.execute(
+            "update ai_providers set sync_baseline = sync_baseline || %s::jsonb", (baseline,)
+        )
+    assert (await synced.apply_provider_models(P, [entry("gpt-4o")])).status == "succeeded"
+
+
 HOSTILE_BASELINES = {
-    "every field nonsense": """{"input_token_cost_rate": "x", "context_window_tokens": -1,
-        "tokenization_strategy": 7, "hard_cap_output_tokens": {"a": []}}""",
     "empty": "{}",
-    "deeply nested": '{"a": ' * 50 + "1" + "}" * 50,
+    "only a key of its own, deeply nested": '{"team": ' + '{"a": ' * 50 + "1" + "}" * 51,
+    "every value different from the row's": """{"input_token_cost_rate": 0.5,
+        "context_window_tokens": 7, "hard_cap_output_tokens": 1}""",
 }
 
 

@@ -15,8 +15,8 @@ from psycopg.types.json import Jsonb
 
 COUNTS = ("context_window_tokens", "hard_cap_output_tokens", "provider_max_output_tokens")
 STRATEGIES = [
-    {"type": "tiktoken", "encoding": "o200k_base", "chatml": True},
-    {"type": "tiktoken", "encoding": "cl100k_base", "chatml": True},
+    {"type": "tiktoken", "tiktoken_encoding_name": "o200k_base", "is_chatml_model": True},
+    {"type": "tiktoken", "tiktoken_encoding_name": "cl100k_base", "is_chatml_model": True},
     {"type": "none"},
 ]
 PRICES = (
@@ -125,10 +125,12 @@ def test_merge_config_matches_the_rule(
 
 @st.composite
 def valid_config(draw: st.DrawFn) -> dict[str, Any]:
-    config: dict[str, Any] = {f: draw(st.none() | st.integers(1, 4)) for f in COUNTS}
+    # a limit is absent when unknown (never null)
+    drawn = {f: draw(st.none() | st.integers(1, 4)) for f in COUNTS}
+    config: dict[str, Any] = {f: v for f, v in drawn.items() if v is not None}
     config["input_token_cost_rate"] = draw(st.sampled_from([None, 0.000001, 0.000002]))
     config["tokenization_strategy"] = draw(st.sampled_from(STRATEGIES))
-    cap, limit = config["hard_cap_output_tokens"], config["provider_max_output_tokens"]
+    cap, limit = config.get("hard_cap_output_tokens"), config.get("provider_max_output_tokens")
     if cap is not None and limit is not None and cap > limit:
         config["hard_cap_output_tokens"] = limit
     return config
@@ -148,8 +150,10 @@ def manual_edit(draw: st.DrawFn, baseline: dict[str, Any]) -> dict[str, Any]:
             edited[key] = draw(st.sampled_from(STRATEGIES))
         elif key == "input_token_cost_rate":
             edited[key] = draw(st.sampled_from([None, 0.000003]))
+        elif (count := draw(st.none() | st.integers(1, 4))) is None:
+            edited.pop(key, None)  # a person removes a limit: the key goes, never a null
         else:
-            edited[key] = draw(st.none() | st.integers(1, 4))
+            edited[key] = count
     cap, limit = edited.get("hard_cap_output_tokens"), edited.get("provider_max_output_tokens")
     if cap is not None and limit is not None and cap > limit:
         edited["hard_cap_output_tokens"] = limit

@@ -7,7 +7,7 @@ import pytest
 
 from ai_catalog.errors import DatabaseUnavailable, MigrationError
 from ai_catalog.store.migrations import discover, migrate
-from tests.conftest import SQL_DIR
+from tests.support.databases import SQL_DIR
 
 
 def test_migrations_are_applied_once_and_recorded(db: psycopg.Connection, db_url: str) -> None:

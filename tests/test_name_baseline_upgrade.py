@@ -12,8 +12,8 @@ import psycopg
 import pytest
 
 from ai_catalog.store.migrations import discover, migrate
-from tests.catalog_helpers import entry
-from tests.conftest import PG_HOST, PG_PORT, PG_USER, SQL_DIR, conninfo
+from tests.support.catalog import entry
+from tests.support.databases import PG_HOST, PG_PORT, PG_USER, SQL_DIR, conninfo
 
 FIRST_WITH_NAME_BASELINE = "0021"
 
@@ -37,9 +37,14 @@ def old_catalog(db: psycopg.Connection, tmp_path: Path) -> Iterator[str]:
 
 def test_synced_names_become_the_baseline_and_follow_upstream(old_catalog: str) -> None:
     with psycopg.connect(old_catalog, autocommit=True) as conn:
+        # the config shape of that release
+        old_entry = {
+            "api_identifier": "gpt-4o",
+            "name": "GPT-4O",
+            "config": {"tokenization_strategy": {"type": "tiktoken", "encoding": "o200k_base"}},
+        }
         conn.execute(
-            "select sync_apply_provider_models('openai', %s::jsonb)",
-            (json.dumps([entry("gpt-4o").to_json()]),),
+            "select sync_apply_provider_models('openai', %s::jsonb)", (json.dumps([old_entry]),)
         )
         conn.execute(
             "insert into ai_providers (provider, api_identifier, name) "

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import psycopg
 import pytest
 
-from tests.catalog_helpers import entry
+from tests.support.catalog import entry
 
 ROLES = ("anon", "authenticated", "service_role")
 ALL = {"select", "insert", "update", "delete"}

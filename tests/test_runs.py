@@ -7,7 +7,7 @@ import pytest
 
 from ai_catalog.errors import AlreadyRunning, StoreError
 from ai_catalog.store.postgres import PostgresStore
-from tests.catalog_helpers import changes, entry
+from tests.support.catalog import changes, entry
 
 
 async def test_a_run_records_results_totals_and_change_log(

@@ -1,5 +1,5 @@
 """The Supabase store: the same SQL functions through PostgREST RPC (a stand-in, see
-tests/postgrest_standin.py), running on the real test database under the JWT's role."""
+tests/support/postgrest_standin.py), running on the real test database under the JWT's role."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ import pytest
 
 from ai_catalog.errors import AlreadyRunning, StoreError
 from ai_catalog.store.supabase import SupabaseStore
-from tests.catalog_helpers import changes, entry, row
-from tests.postgrest_standin import role_key, serve
+from tests.support.catalog import changes, entry, row
+from tests.support.postgrest_standin import role_key, serve
 
 SECRET = "test-jwt-secret-with-at-least-32-characters"
 

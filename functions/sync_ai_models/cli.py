@@ -1,159 +1,78 @@
-"""The `sync-ai-models` command line. Errors become one line on stderr and a non-zero exit here,
-and nowhere else."""
+"""The `sync-ai-models` command line: a click group that imports a command's module only when
+that command runs, so `estimate` needs only the core install and `--help` stays quick. Errors
+become one line on stderr and a non-zero exit (`commands._errors`)."""
 
 from __future__ import annotations
 
-import asyncio
-import json
+import importlib
 import logging
-import os
 import sys
-from collections.abc import Callable, Coroutine
-from typing import Any, TypeVar
 
 import click
-import httpx
 
-from ai_catalog.errors import SyncError
-from ai_catalog.store.migrations import migrate as apply_migrations
-from ai_catalog.vendors import PROVIDERS
-from sync_ai_models.context import database_url, store_session
-from sync_ai_models.demo_command import demo
-from sync_ai_models.estimate_command import estimate
-from sync_ai_models.notify import notify_run
-from sync_ai_models.report import print_summary, progress_line
-from sync_ai_models.runner import (
-    ProviderResult,
-    SyncRequest,
-    UnknownProvider,
-    run_sync,
-)
-from sync_ai_models.serve_command import serve
-from sync_ai_models.settings import load_settings
-from sync_ai_models.worker_command import worker
+from sync_ai_models.logs import configure_logging
 
-T = TypeVar("T")
+# command name -> "module:attribute" under sync_ai_models.commands
+COMMANDS = {
+    "migrate": "migrate:migrate",
+    "export-migrations": "export_migrations:export_migrations",
+    "sync": "sync:sync",
+    "status": "status:status",
+    "estimate": "estimate:estimate",
+    "serve": "serve:serve",
+    "worker": "worker:worker",
+    "demo": "demo:demo",
+    "release-adopted": "release:release_adopted",
+}
 
 
-def _run(coroutine: Coroutine[Any, Any, T]) -> T:
-    """Runs a command's coroutine; turns our errors into a one-line reason and exit 1."""
-    try:
-        return asyncio.run(coroutine)
-    except (SyncError, UnknownProvider) as exc:
-        raise click.ClickException(str(exc)) from exc
+OUR_PACKAGES = ("sync_ai_models", "ai_catalog")
+SERVER_EXTRA = "pip install 'sync-ai-models[server]'"
 
 
-def _guarded(action: Callable[[], T]) -> T:
-    try:
-        return action()
-    except SyncError as exc:
-        raise click.ClickException(str(exc)) from exc
+def needs_server_extra(name: str, missing: str) -> click.Command:
+    """Stands in for a command whose dependencies are not installed (a core install)."""
 
-
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("-v", "--verbose", is_flag=True, help="Log what happens (JSON lines on stderr).")
-def main(verbose: bool) -> None:
-    """Keep a Postgres catalog of AI models in step with the vendors' list-models APIs."""
-    from sync_ai_models.logs import configure_logging
-
-    configure_logging(logging.INFO if verbose else logging.WARNING)
-
-
-@main.command()
-def migrate() -> None:
-    """Apply the SQL migrations (idempotent)."""
-    settings = load_settings()
-
-    def run() -> list[str]:
-        url = database_url(settings)
-        if url is None:
-            raise click.ClickException(
-                "migrations need a direct connection: set DATABASE_URL (on Supabase, copy sql/ "
-                "into supabase/migrations and run `supabase db push`)"
-            )
-        return apply_migrations(url, settings.sync_ai_models_sql_dir, log=click.echo)
-
-    applied = _guarded(run)
-    click.echo(f"{len(applied)} migration(s) applied" if applied else "database is up to date")
-
-
-@main.command()
-@click.option(
-    "--provider",
-    "providers",
-    multiple=True,
-    type=click.Choice(list(PROVIDERS)),
-    help="Sync only this vendor (repeatable). Default: every configured vendor.",
-)
-@click.option("--dry-run", is_flag=True, help="Report what would change; write nothing.")
-@click.option("--force", is_flag=True, help="Deactivate even past the guard's threshold.")
-@click.option("--json", "as_json", is_flag=True, help="Print the run as JSON.")
-def sync(providers: tuple[str, ...], dry_run: bool, force: bool, as_json: bool) -> None:
-    """List every configured vendor's models and apply them to the catalog."""
-    settings = load_settings()
-    request = SyncRequest(providers=list(providers) or None, dry_run=dry_run, force=force)
-
-    def show(result: ProviderResult) -> None:
-        if not as_json:
-            click.echo(progress_line(result), err=True)
-
-    async def run() -> Any:
-        async with store_session(settings) as store, httpx.AsyncClient() as client:
-            outcome = await run_sync(
-                store,
-                request,
-                env=os.environ,
-                client=client,
-                trigger="cli",
-                requested_by=os.environ.get("USER") or "cli",
-                max_deactivate_share=settings.sync_max_deactivate_share,
-                on_result=show,
-            )
-            await notify_run(outcome, os.environ, client)
-            return outcome
-
-    outcome = _run(run())
-    if as_json:
-        click.echo(outcome.model_dump_json(indent=2))
-    else:
-        print_summary(outcome)
-    if outcome.status != "succeeded":
-        failed = [r.provider for r in outcome.results if r.status in ("failed", "already_running")]
-        raise click.ClickException(f"run {outcome.status}: {', '.join(failed)} did not sync")
-
-
-@main.command()
-@click.option("--json", "as_json", is_flag=True, help="Print the status as JSON.")
-def status(as_json: bool) -> None:
-    """Show the last run and whether the catalog needs a sync."""
-    settings = load_settings()
-
-    async def run() -> dict[str, Any]:
-        async with store_session(settings) as store:
-            return await store.status(settings.sync_max_age_days)
-
-    current = _run(run())
-    if as_json:
-        click.echo(json.dumps(current, indent=2, default=str))
-        return
-    last = current.get("last_run")
-    if last:
-        click.echo(
-            f"last run {last['id']}: {last['status']} at {last['finished_at']} "
-            f"(trigger {last['trigger']}, totals {json.dumps(last['totals'])})"
+    def refuse() -> None:
+        raise click.ClickException(
+            f"`{name}` needs the server extra ({missing} is missing): {SERVER_EXTRA}"
         )
-    else:
-        click.echo("no run yet")
-    click.echo(
-        f"needs sync: {'yes' if current['needs_sync'] else 'no'} "
-        f"(older than {current['max_age_days']} days counts as stale)"
+
+    return click.Command(
+        name,
+        callback=refuse,
+        help=f"(needs the server extra: {SERVER_EXTRA})",
+        context_settings={"ignore_unknown_options": True, "allow_extra_args": True},
     )
 
 
-main.add_command(estimate)
-main.add_command(demo)
-main.add_command(serve)
-main.add_command(worker)
+class LazyGroup(click.Group):
+    """click's documented lazy-loading group: commands are listed by name, imported on use."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        target = COMMANDS.get(cmd_name)
+        if target is None:
+            return None
+        module_name, attribute = target.split(":")
+        try:
+            module = importlib.import_module(f"sync_ai_models.commands.{module_name}")
+        except ModuleNotFoundError as exc:
+            if exc.name is None or exc.name.split(".")[0] in OUR_PACKAGES:
+                raise
+            return needs_server_extra(cmd_name, exc.name)
+        command = getattr(module, attribute)
+        assert isinstance(command, click.Command), f"{target} is not a click command"
+        return command
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("-v", "--verbose", is_flag=True, help="Log what happens (JSON lines on stderr).")
+def main(verbose: bool) -> None:
+    """Keep a Postgres catalog of AI models in step with the vendors' list-models APIs."""
+    configure_logging(logging.INFO if verbose else logging.WARNING)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -1,4 +1,4 @@
-"""Settings from the environment (names and meanings: DESIGN.md section 5, README)."""
+"""Settings from the environment (names and meanings: README, Configuration)."""
 
 from __future__ import annotations
 

@@ -26,16 +26,15 @@ from typing import Any
 from uuid import UUID
 
 import httpx
-import psycopg
 
 from ai_catalog.errors import StoreError, SyncError
 from ai_catalog.store.base import CatalogStore
+from ai_catalog.store.run_queue import CHANNEL, ConnectionLost, RunQueue
 from sync_ai_models.notify import notify_run
 from sync_ai_models.runner import RunOutcome, SyncRequest, run_sync
 
 log = logging.getLogger("sync_ai_models.worker")
 
-CHANNEL = "ai_sync_runs"
 Notifier = Callable[[RunOutcome, Mapping[str, str], httpx.AsyncClient], Awaitable[None]]
 
 
@@ -100,39 +99,25 @@ class Worker:
             try:
                 await self._serve()
                 return self.processed
-            except psycopg.OperationalError as exc:
+            except ConnectionLost as exc:
                 log.warning("worker %s: database connection lost (%s)", self.options.name, exc)
                 await self._sleep(min(self.options.poll_seconds, 5.0))
         return self.processed
 
     async def _serve(self) -> None:
-        control = await psycopg.AsyncConnection.connect(self._conninfo, autocommit=True)
-        listener = await psycopg.AsyncConnection.connect(self._conninfo, autocommit=True)
-        async with control, listener:
-            await listener.execute(f"listen {CHANNEL}")
-            listening = asyncio.create_task(self._listen(listener))
+        async with await RunQueue(self._conninfo).open(on_notify=self._wake.set) as queue:
             log.info("worker %s: listening on %s", self.options.name, CHANNEL)
-            try:
-                while not self._stopping.is_set():
-                    if listening.done():  # its connection broke: start over
-                        raise psycopg.OperationalError("the LISTEN connection was lost")
-                    await self._recover(control)
-                    self._wake.clear()
-                    claimed = await self._claim(control)
-                    if claimed is not None:
-                        await self._process(control, claimed)
-                    elif self.options.drain:
-                        return
-                    else:
-                        await self._sleep(self.options.poll_seconds)
-            finally:
-                listening.cancel()
-                with contextlib.suppress(BaseException):
-                    await listening
-
-    async def _listen(self, listener: psycopg.AsyncConnection[Any]) -> None:
-        async for _ in listener.notifies():
-            self._wake.set()
+            while not self._stopping.is_set():
+                queue.check_listening()  # its connection broke: start over
+                await self._recover(queue)
+                self._wake.clear()
+                claimed = await queue.claim_next(self.options.name)
+                if claimed is not None:
+                    await self._process(queue, claimed)
+                elif self.options.drain:
+                    return
+                else:
+                    await self._sleep(self.options.poll_seconds)
 
     async def _sleep(self, seconds: float) -> None:
         """Until a notification, stop() or the timeout."""
@@ -141,13 +126,8 @@ class Worker:
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self._wake.wait(), timeout=seconds)
 
-    async def _recover(self, control: psycopg.AsyncConnection[Any]) -> None:
-        cursor = await control.execute(
-            "select public.sync_recover_runs(make_interval(secs => %s))",
-            (self.options.stuck_after_seconds,),
-        )
-        row = await cursor.fetchone()
-        for item in (row[0] if row else None) or []:
+    async def _recover(self, queue: RunQueue) -> None:
+        for item in await queue.recover(self.options.stuck_after_seconds):
             log.warning(
                 "worker %s: run %s had no live worker; failed it and queued run %s",
                 self.options.name,
@@ -155,22 +135,7 @@ class Worker:
                 item["queued"],
             )
 
-    async def _claim(self, control: psycopg.AsyncConnection[Any]) -> dict[str, Any] | None:
-        async with control.transaction():
-            cursor = await control.execute(
-                "select public.sync_claim_next_run(%s)", (self.options.name,)
-            )
-            row = await cursor.fetchone()
-            claimed: dict[str, Any] | None = row[0] if row else None
-            if claimed is not None:  # held until the run is finished (released in _process)
-                await control.execute(
-                    "select pg_advisory_lock(public.sync_run_lock_key(%s))", (claimed["id"],)
-                )
-        return claimed
-
-    async def _process(
-        self, control: psycopg.AsyncConnection[Any], claimed: dict[str, Any]
-    ) -> None:
+    async def _process(self, queue: RunQueue, claimed: dict[str, Any]) -> None:
         run_id = UUID(claimed["id"])
         request = SyncRequest(
             providers=claimed.get("providers"),
@@ -181,7 +146,7 @@ class Worker:
         log.info("worker %s: claimed run %s", self.options.name, run_id)
         outcome: RunOutcome | None = None
         try:
-            outcome = await self._run_until_done_or_aborted(control, run_id, request)
+            outcome = await self._run_until_done_or_aborted(queue, run_id, request)
         except Exception as exc:
             log.exception("worker %s: run %s failed", self.options.name, run_id)
             # e.g. an unknown provider in a queued run: fail it, or recovery would retry it forever
@@ -190,14 +155,12 @@ class Worker:
                 await self._store.finish_run(run_id, [], error=f"worker: {exc}")
         finally:
             self.processed += 1
-            await control.execute(
-                "select pg_advisory_unlock(public.sync_run_lock_key(%s))", (str(run_id),)
-            )
+            await queue.release(run_id)
         if outcome is not None:
             await self._notify(outcome, self._env, self._client)
 
     async def _run_until_done_or_aborted(
-        self, control: psycopg.AsyncConnection[Any], run_id: UUID, request: SyncRequest
+        self, queue: RunQueue, run_id: UUID, request: SyncRequest
     ) -> RunOutcome | None:
         task = asyncio.create_task(
             run_sync(
@@ -220,20 +183,18 @@ class Worker:
             return task.result()
         task.cancel()  # the runner fails the run row on its way out
         await asyncio.wait({task})
-        await self._requeue_cut_short(control, run_id)
+        await self._requeue_cut_short(queue, run_id)
         return None
 
-    async def _requeue_cut_short(self, control: psycopg.AsyncConnection[Any], run_id: UUID) -> None:
+    async def _requeue_cut_short(self, queue: RunQueue, run_id: UUID) -> None:
         with contextlib.suppress(StoreError):  # already failed by the runner: nothing to do
             await self._store.finish_run(run_id, [], error="worker shut down during the run")
-        cursor = await control.execute(
-            "select public.sync_retry_run(%s, %s)",
-            (str(run_id), f"retry of {run_id} (worker {self.options.name} shut down)"),
+        queued = await queue.retry(
+            run_id, f"retry of {run_id} (worker {self.options.name} shut down)"
         )
-        row = await cursor.fetchone()
         log.warning(
             "worker %s: run %s cut short by shutdown; queued run %s",
             self.options.name,
             run_id,
-            row[0] if row else "?",
+            queued or "?",
         )

@@ -7,7 +7,7 @@
         ├── AlreadyRunning    another sync of that provider (or run) holds its lock
         └── StaleFingerprints the catalog moved since the fingerprints were read (resend whole)
 
-Vendor errors live in shared/ai_service/errors.py.
+Vendor errors live in ai_catalog/vendors/errors.py.
 """
 
 from __future__ import annotations

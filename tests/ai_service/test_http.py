@@ -15,8 +15,7 @@ from ai_catalog.vendors import (
     fetch_catalog,
 )
 from ai_catalog.vendors._http import mask_secrets, parse_retry_after
-
-from ._helpers import BASES, KEY, SleepRecorder, env_for, fast_policy, oa_list
+from tests.support.vendor_doubles import BASES, KEY, SleepRecorder, env_for, fast_policy, oa_list
 
 URL = BASES["groq"] + "/models"
 OK = oa_list({"id": "llama-3.3-70b-versatile", "object": "model", "context_window": 131072})

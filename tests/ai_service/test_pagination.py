@@ -9,8 +9,7 @@ import pytest
 import respx
 
 from ai_catalog.vendors import ProviderResponseError, fetch_catalog
-
-from ._helpers import BASES, env_for, fast_policy
+from tests.support.vendor_doubles import BASES, env_for, fast_policy
 
 
 async def _ids(provider: str) -> list[str]:

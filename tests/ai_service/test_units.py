@@ -8,11 +8,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ai_catalog.vendors.units import (
-    openrouter_per_token,
-    per_million_to_per_token,
-    xai_per_token,
-)
+from ai_catalog.vendors.openrouter import openrouter_per_token
+from ai_catalog.vendors.units import per_million_to_per_token
+from ai_catalog.vendors.xai import xai_per_token
 
 
 @pytest.mark.parametrize(

@@ -11,8 +11,7 @@ import pytest
 import respx
 
 from ai_catalog.vendors import PROVIDERS, ProviderCatalog, enabled_providers, fetch_catalog
-
-from ._helpers import BASES, KEY, env_for, fast_policy, oa_list
+from tests.support.vendor_doubles import BASES, KEY, env_for, fast_policy, oa_list
 
 BODIES: dict[str, Any] = {
     "openai": oa_list(

@@ -28,7 +28,7 @@ from starlette.routing import Route
 
 from ai_catalog.config.defaults import build_default_config
 from ai_catalog.vendors import PROVIDERS, VendorModel, fetch_catalog
-from sync_ai_models.local_server import free_port
+from sync_ai_models.http.local_server import free_port
 
 DELAY = 0.2
 PAGED = {"anthropic", "google", "cohere", "openrouter"}

@@ -51,7 +51,10 @@ def models(n: int, price: str) -> list[CatalogEntry]:
                     "context_window_tokens": 128000,
                     "provider_max_output_tokens": 16384,
                     "hard_cap_output_tokens": 16384,
-                    "tokenization_strategy": {"type": "rough_char_count", "chars_per_token": 4.0},
+                    "tokenization_strategy": {
+                        "type": "rough_char_count",
+                        "chars_per_token_ratio": 4.0,
+                    },
                 }
             ),
             config_sources={"input_token_cost_rate": "vendor_api"},

@@ -36,12 +36,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from ai_catalog.store.migrations import migrate
 from ai_catalog.store.postgres import PostgresStore
-from sync_ai_models.app import create_app
+from sync_ai_models.http.app import create_app
 from sync_ai_models.runner import SyncRequest, run_sync
 from sync_ai_models.settings import Settings
-from tests.http._helpers import JWT_SECRET, SERVICE_KEY, bearer, make_jwt
-from tests.http.local_vendor import local_vendor
-from tests.http.serve_process import serve
+from tests.support.http_doubles import JWT_SECRET, SERVICE_KEY, bearer, make_jwt
+from tests.support.local_vendor import local_vendor
+from tests.support.serve_process import serve
 
 SQL_DIR = Path(__file__).resolve().parents[2] / "sql"
 HOST = os.environ.get("TEST_PG_HOST", "127.0.0.1")

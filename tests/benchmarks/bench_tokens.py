@@ -43,7 +43,7 @@ from ai_catalog.tokens import MessageTokenCache, count_tokens_sync, get_encoding
 
 ENCODING = "o200k_base"
 MODEL = "gpt-4o"
-STRATEGY = TiktokenStrategy(encoding=ENCODING)
+STRATEGY = TiktokenStrategy(tiktoken_encoding_name=ENCODING)
 
 SAMPLE = (
     "the model returns a JSON object with fields for each token count and the cost in USD "

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator, Callable, Iterator, Mapping
+from collections.abc import AsyncIterator, Iterator, Mapping
 from contextlib import AsyncExitStack
 from typing import Any
 
@@ -12,24 +12,9 @@ import pytest
 from starlette.applications import Starlette
 
 from ai_catalog.store.postgres import PostgresStore
-from sync_ai_models.app import create_app
-from sync_ai_models.logs import JsonFormatter
-from sync_ai_models.settings import Settings
-
-from ._helpers import JWT_SECRET, SERVICE_KEY, FakeVendors, bearer, vendor_env
-
-AppClientFactory = Callable[..., Any]
-
-
-def make_settings(db_url: str, **overrides: Any) -> Settings:
-    values: dict[str, Any] = {
-        "database_url": db_url,
-        "supabase_url": None,
-        "supabase_service_role_key": SERVICE_KEY,
-        "supabase_jwt_secret": JWT_SECRET,
-        **overrides,
-    }
-    return Settings(**values)
+from sync_ai_models.http.app import create_app
+from tests.support.http_app import AppClientFactory, LogLines, make_settings
+from tests.support.http_doubles import SERVICE_KEY, FakeVendors, bearer, vendor_env
 
 
 @pytest.fixture
@@ -71,22 +56,6 @@ def _asgi_client(app: Starlette) -> httpx.AsyncClient:
 @pytest.fixture
 def auth() -> dict[str, str]:
     return bearer(SERVICE_KEY)
-
-
-class LogLines(logging.Handler):
-    def __init__(self) -> None:
-        super().__init__(logging.DEBUG)
-        self.setFormatter(JsonFormatter())
-        self.lines: list[str] = []
-        self.records: list[logging.LogRecord] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.records.append(record)
-        self.lines.append(self.format(record))
-
-    @property
-    def text(self) -> str:
-        return "\n".join(self.lines)
 
 
 @pytest.fixture

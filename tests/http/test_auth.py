@@ -6,8 +6,8 @@ import time
 
 import pytest
 
-from ._helpers import SERVICE_KEY, bearer, make_jwt
-from .conftest import AppClientFactory
+from tests.support.http_app import AppClientFactory
+from tests.support.http_doubles import SERVICE_KEY, bearer, make_jwt
 
 PATHS = ("/", "/functions/v1/sync-ai-models")
 

@@ -6,10 +6,9 @@ import httpx
 import pytest
 
 from ai_catalog.errors import DatabaseUnavailable
-from sync_ai_models.app import create_app
-
-from ._helpers import SERVICE_KEY, bearer
-from .conftest import make_settings
+from sync_ai_models.http.app import create_app
+from tests.support.http_app import make_settings
+from tests.support.http_doubles import SERVICE_KEY, bearer
 
 
 async def test_the_app_opens_its_store_on_startup_and_closes_it(db_url: str) -> None:

@@ -10,12 +10,11 @@ from jsonschema import Draft202012Validator
 from starlette.routing import Route
 
 from ai_catalog.store.postgres import PostgresStore
-from sync_ai_models.app import create_app
-from sync_ai_models.openapi import build_openapi
+from sync_ai_models.http.app import create_app
+from sync_ai_models.http.openapi import build_openapi
 from sync_ai_models.settings import Settings
-
-from ._helpers import FakeVendors, bearer, make_jwt
-from .conftest import AppClientFactory
+from tests.support.http_app import AppClientFactory
+from tests.support.http_doubles import FakeVendors, bearer, make_jwt
 
 
 @pytest.fixture

@@ -6,8 +6,7 @@ import httpx
 import psycopg
 
 from ai_catalog.store.postgres import PostgresStore
-
-from ._helpers import FakeVendors
+from tests.support.http_doubles import FakeVendors
 
 
 async def test_a_queued_run_keeps_its_providers_and_is_claimed_once(

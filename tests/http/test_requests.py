@@ -8,9 +8,8 @@ import httpx
 import pytest
 
 from ai_catalog.store.postgres import PostgresStore
-from sync_ai_models.body import MAX_BODY_BYTES
-
-from .conftest import AppClientFactory
+from sync_ai_models.http.body import MAX_BODY_BYTES
+from tests.support.http_app import AppClientFactory
 
 BAD_BODIES = {
     "not JSON": (b"{providers:", "not valid JSON"),

@@ -6,8 +6,15 @@ import json
 
 import httpx
 
-from ._helpers import RAW_MARKER, SERVICE_KEY, VENDOR_KEY, FakeVendors, bearer, make_jwt
-from .conftest import LogLines
+from tests.support.http_app import LogLines
+from tests.support.http_doubles import (
+    RAW_MARKER,
+    SERVICE_KEY,
+    VENDOR_KEY,
+    FakeVendors,
+    bearer,
+    make_jwt,
+)
 
 TOKEN = make_jwt("service_role")
 SECRETS = (SERVICE_KEY, VENDOR_KEY, TOKEN, RAW_MARKER)

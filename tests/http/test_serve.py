@@ -7,9 +7,9 @@ import json
 import httpx
 import psycopg
 
-from ._helpers import RAW_MARKER, SERVICE_KEY, VENDOR_KEY, bearer, make_jwt
-from .local_vendor import local_vendor
-from .serve_process import serve
+from tests.support.http_doubles import RAW_MARKER, SERVICE_KEY, VENDOR_KEY, bearer, make_jwt
+from tests.support.local_vendor import local_vendor
+from tests.support.serve_process import serve
 
 
 def test_serve_post_then_get_and_dry_run_writes_nothing(

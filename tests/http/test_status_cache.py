@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from sync_ai_models.status_cache import StatusCache
+from sync_ai_models.http.status_cache import StatusCache
 
 
 class Clock:

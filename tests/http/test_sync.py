@@ -10,9 +10,8 @@ import httpx
 import psycopg
 
 from ai_catalog.store.postgres import PostgresStore
-from tests.catalog_helpers import entry
-
-from ._helpers import FakeVendors
+from tests.support.catalog import entry
+from tests.support.http_doubles import FakeVendors
 
 RESULT_KEYS = {
     "provider",

@@ -5,9 +5,8 @@ from __future__ import annotations
 import json
 
 from sync_ai_models.notify import SIGNATURE_HEADER, verify_signature
-
-from ._helpers import FakeVendors, vendor_env
-from .conftest import AppClientFactory
+from tests.support.http_app import AppClientFactory
+from tests.support.http_doubles import FakeVendors, vendor_env
 
 HOOK = "https://hooks.test/sync"
 

@@ -13,9 +13,9 @@ import jwt
 import pytest
 
 from ai_catalog.store.postgres import PostgresStore
-from sync_ai_models.app import create_app
+from sync_ai_models.http.app import create_app
 from sync_ai_models.settings import Settings
-from tests.http._helpers import JWT_SECRET, SERVICE_KEY, bearer, make_jwt
+from tests.support.http_doubles import JWT_SECRET, SERVICE_KEY, bearer, make_jwt
 
 FUNCTION_PATHS = ("/", "/functions/v1/sync-ai-models")
 OPEN_PATHS = ("/health", "/openapi.json")

@@ -10,7 +10,7 @@ import psycopg
 import pytest
 
 from ai_catalog.store.postgres import PostgresStore
-from tests.catalog_helpers import entry
+from tests.support.catalog import entry
 
 APP_FIELDS = [
     "last_run_at",

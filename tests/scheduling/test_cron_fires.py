@@ -11,7 +11,7 @@ from typing import Any
 import psycopg
 import pytest
 
-from tests.scheduling.conftest import FakeVendor, WorkerProcess, wait_for
+from tests.support.scheduling import FakeVendor, WorkerProcess, wait_for
 
 
 @pytest.mark.slow

@@ -8,7 +8,7 @@ from typing import Any
 import psycopg
 import pytest
 
-from tests.scheduling.conftest import CRON_DB, reset_cron_database
+from tests.support.scheduling import CRON_DB, reset_cron_database
 
 
 def jobs(conn: psycopg.Connection[Any]) -> list[tuple[Any, ...]]:

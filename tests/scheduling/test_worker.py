@@ -17,7 +17,7 @@ from ai_catalog.store.postgres import PostgresStore
 from sync_ai_models.notify import notify_run
 from sync_ai_models.runner import RunOutcome
 from sync_ai_models.worker import Worker, WorkerOptions
-from tests.scheduling.conftest import FakeVendor, WorkerProcess, wait_for
+from tests.support.scheduling import FakeVendor, WorkerProcess, wait_for
 
 
 def runs(db: psycopg.Connection) -> list[tuple[Any, ...]]:

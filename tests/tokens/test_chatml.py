@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from ai_catalog.tokens.chat import ChatMessage, ChatRequest, ToolDefinition, parse_chat
 from ai_catalog.tokens.chatml import MessageTokenCache, count_chat
 from ai_catalog.tokens.encodings import get_encoding
-from tests.tokens.chats import CHATS
+from tests.support.chats import CHATS
 
 
 def raw(encoding: str, text: str) -> int:

@@ -7,14 +7,14 @@ from ai_catalog.tokens.chat import parse_chat
 from ai_catalog.tokens.chatml import count_chat
 from ai_catalog.tokens.estimate import estimate
 from ai_catalog.tokens.lookup import given
-from tests.tokens.chats import CHATS
+from tests.support.chats import CHATS
 
 CONFIG = ModelConfig(
     input_token_cost_rate=Decimal("0.0000025"),
     output_token_cost_rate=Decimal("0.00001"),
     context_window_tokens=128_000,
     hard_cap_output_tokens=4_096,
-    tokenization_strategy=TiktokenStrategy(encoding="o200k_base"),
+    tokenization_strategy=TiktokenStrategy(tiktoken_encoding_name="o200k_base"),
 )
 
 
@@ -53,7 +53,9 @@ async def test_unknown_tokens_give_unknown_costs() -> None:
 
 
 async def test_unpriced_models_have_unknown_costs() -> None:
-    config = ModelConfig(tokenization_strategy=TiktokenStrategy(encoding="cl100k_base"))
+    config = ModelConfig(
+        tokenization_strategy=TiktokenStrategy(tiktoken_encoding_name="cl100k_base")
+    )
     data = (await estimate(CHATS["plain"], given(config))).to_json()
     assert data["input_tokens"] > 0
     assert data["input_cost_usd"] is None

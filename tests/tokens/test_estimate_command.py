@@ -9,17 +9,17 @@ from click.testing import CliRunner, Result
 
 from ai_catalog.errors import DatabaseUnavailable
 from ai_catalog.model_config import ModelConfig, RoughCharCountStrategy, TiktokenStrategy
-from sync_ai_models import estimate_command
-from sync_ai_models.estimate_command import estimate
-from tests.tokens.chats import CHATS
+from sync_ai_models.commands import estimate as estimate_command
+from sync_ai_models.commands.estimate import estimate
+from tests.support.chats import CHATS
 
 STORED = ModelConfig(
     input_token_cost_rate=Decimal("0.000001"),
     output_token_cost_rate=Decimal("0.000002"),
     context_window_tokens=1_000,
-    tokenization_strategy=TiktokenStrategy(encoding="o200k_base"),
+    tokenization_strategy=TiktokenStrategy(tiktoken_encoding_name="o200k_base"),
 )
-DEFAULT = ModelConfig(tokenization_strategy=RoughCharCountStrategy(chars_per_token=2.0))
+DEFAULT = ModelConfig(tokenization_strategy=RoughCharCountStrategy(chars_per_token_ratio=2.0))
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ from ai_catalog.model_config import ModelConfig, RoughCharCountStrategy, Tiktoke
 from ai_catalog.tokens.lookup import ResolvedConfig, given, resolve_config
 
 STORED = ModelConfig(context_window_tokens=1000)
-DEFAULT = ModelConfig(tokenization_strategy=RoughCharCountStrategy(chars_per_token=4.0))
+DEFAULT = ModelConfig(tokenization_strategy=RoughCharCountStrategy(chars_per_token_ratio=4.0))
 
 
 class Db:
@@ -66,5 +66,7 @@ def test_a_given_config_says_so() -> None:
 async def test_the_real_default_builder() -> None:
     resolved = await resolve_config("openai", "gpt-4o")
     assert resolved.source == "default"
-    assert resolved.config.tokenization_strategy == TiktokenStrategy(encoding="o200k_base")
+    assert resolved.config.tokenization_strategy == TiktokenStrategy(
+        tiktoken_encoding_name="o200k_base", api_identifier_for_tokenization="gpt-4o"
+    )
     assert resolved.config.input_token_cost_rate is not None

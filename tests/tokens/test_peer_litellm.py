@@ -22,7 +22,7 @@ from ai_catalog.tokens.chat import parse_chat
 from ai_catalog.tokens.chatml import MessageTokenCache, count_chat
 from ai_catalog.tokens.encodings import get_encoding
 from ai_catalog.tokens.tool_rendering import render_tools
-from tests.tokens.chats import CHATS, LONG_TEXT
+from tests.support.chats import CHATS, LONG_TEXT
 
 MODELS = {"o200k_base": "gpt-4o", "cl100k_base": "gpt-4"}
 LITELLM_CHUNK = 1024

@@ -14,7 +14,7 @@ import psycopg
 from ai_catalog.store.postgres import PostgresStore
 from sync_ai_models.demo.sample_vendors import LISTS
 from sync_ai_models.demo.vendor_server import VendorState, vendor_app
-from sync_ai_models.local_server import serve_in_thread
+from sync_ai_models.http.local_server import serve_in_thread
 from sync_ai_models.report import progress_line
 from sync_ai_models.runner import RunOutcome, SyncRequest, run_sync
 

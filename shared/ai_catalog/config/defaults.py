@@ -1,4 +1,4 @@
-"""The config a sync proposes for a model (DESIGN.md section 6), with the source of each field.
+"""The config a sync proposes for a model, with the source of each field.
 
 Order, highest first: the vendor's API (limits; prices where published), genai-prices (prices
 and context windows), the limits catalog (`config.limits_catalog`), family rules
@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -27,6 +28,12 @@ RULE = "rule"
 APP = "app_setting"
 APP_CAP_ENV = "APP_MAX_OUTPUT_TOKENS"
 _UNTOKENIZED_KINDS = frozenset({"image", "audio"})
+FEATURES: tuple[tuple[str, str], ...] = (
+    ("tools", "tool_use"),
+    ("vision", "image_input"),
+    ("reasoning", "reasoning"),
+)
+"""Vendor capability (VendorModel.capabilities) -> the original's `features` string."""
 
 
 def app_output_cap(env: Mapping[str, str] | None = None) -> int | None:
@@ -103,6 +110,24 @@ def _limits(provider: str, model: VendorModel, out: dict[str, Any], src: dict[st
         src["provider_max_input_tokens"] = VENDOR
 
 
+def _vendor_facts(
+    model: VendorModel, out: dict[str, Any], src: dict[str, str], today: date
+) -> None:
+    """`features` from the vendor's capabilities; `status` deprecated from its dates."""
+    caps = model.capabilities
+    features = [name for flag, name in FEATURES if getattr(caps, flag) is True]
+    if features:
+        out["features"] = features
+        src["features"] = VENDOR
+    if model.deprecation_date is not None:
+        out["deprecation_date"] = model.deprecation_date
+        src["deprecation_date"] = VENDOR
+    retired = model.deprecation_date is not None and model.deprecation_date <= today
+    if model.deprecated or retired:
+        out["status"] = "deprecated"
+        src["status"] = VENDOR
+
+
 def _hard_cap(out: dict[str, Any], src: dict[str, str], app_cap: int | None) -> None:
     provider_max = out.get("provider_max_output_tokens")
     if app_cap is not None and (provider_max is None or app_cap < provider_max):
@@ -118,12 +143,18 @@ def build_default_config(
     model: VendorModel,
     *,
     env: Mapping[str, str] | None = None,
+    today: date | None = None,
 ) -> tuple[ModelConfig, dict[str, str]]:
     """The proposed config and, per non-null field, where it came from.
 
-    `env` supplies APP_MAX_OUTPUT_TOKENS (default: the process environment)."""
-    out: dict[str, Any] = {"tokenization_strategy": _tokenization(provider, model)}
-    src: dict[str, str] = {"tokenization_strategy": RULE}
+    `env` supplies APP_MAX_OUTPUT_TOKENS (default: the process environment); `today` decides
+    whether a deprecation date has passed (default: today in UTC)."""
+    out: dict[str, Any] = {
+        "api_identifier": model.id,
+        "tokenization_strategy": _tokenization(provider, model),
+    }
+    src: dict[str, str] = {"api_identifier": VENDOR, "tokenization_strategy": RULE}
+    _vendor_facts(model, out, src, today or datetime.now(UTC).date())
     _prices(provider, model, out, src)
     _limits(provider, model, out, src)
     _hard_cap(out, src, app_output_cap(env))

@@ -9,7 +9,8 @@ from __future__ import annotations
 import re
 
 from ai_catalog.model_config import (
-    ProviderApiStrategy,
+    AnthropicTokenizerStrategy,
+    GoogleGeminiTokenizerStrategy,
     RoughCharCountStrategy,
     TiktokenStrategy,
     TokenizationStrategy,
@@ -30,36 +31,39 @@ TOKENIZER_RULES: tuple[Row, ...] = (
     _row(
         _OPENAI_HOSTS,
         r"^(gpt-4o|gpt-4\.1|gpt-4\.5|gpt-5|o1|o3|o4|chatgpt-)",
-        TiktokenStrategy(encoding="o200k_base", chatml=True),
+        TiktokenStrategy(tiktoken_encoding_name="o200k_base", is_chatml_model=True),
     ),
     _row(
-        _OPENAI_HOSTS, r"^(gpt-4|gpt-3\.5)", TiktokenStrategy(encoding="cl100k_base", chatml=True)
+        _OPENAI_HOSTS,
+        r"^(gpt-4|gpt-3\.5)",
+        TiktokenStrategy(tiktoken_encoding_name="cl100k_base", is_chatml_model=True),
     ),
     _row(
         _OPENAI_HOSTS,
         r"^text-embedding-(3|ada-002)",
-        TiktokenStrategy(encoding="cl100k_base", chatml=False),
+        TiktokenStrategy(tiktoken_encoding_name="cl100k_base", is_chatml_model=False),
     ),
-    _row(frozenset({"anthropic"}), r"", ProviderApiStrategy(fallback_chars_per_token=3.5)),
-    _row(frozenset({"google"}), r"", ProviderApiStrategy(fallback_chars_per_token=4.0)),
-    _row(_ANY, r"claude", RoughCharCountStrategy(chars_per_token=3.5)),
+    _row(frozenset({"anthropic"}), r"", AnthropicTokenizerStrategy(model="(the model)")),
+    _row(frozenset({"google"}), r"", GoogleGeminiTokenizerStrategy(chars_per_token_ratio=4.0)),
+    _row(_ANY, r"claude", RoughCharCountStrategy(chars_per_token_ratio=3.5)),
     _row(
         _ANY,
         r"mistral|mixtral|codestral|ministral|pixtral|magistral|devstral|voxtral",
-        RoughCharCountStrategy(chars_per_token=3.5),
+        RoughCharCountStrategy(chars_per_token_ratio=3.5),
     ),
-    _row(_ANY, r"qwen|qwq", RoughCharCountStrategy(chars_per_token=3.8)),
-    _row(_ANY, r"deepseek", RoughCharCountStrategy(chars_per_token=3.8)),
+    _row(_ANY, r"qwen|qwq", RoughCharCountStrategy(chars_per_token_ratio=3.8)),
+    _row(_ANY, r"deepseek", RoughCharCountStrategy(chars_per_token_ratio=3.8)),
     _row(
         _ANY,
         r"llama|gemma|gemini|grok|command|aya|gpt-oss|phi|kimi|glm",
-        RoughCharCountStrategy(chars_per_token=4.0),
+        RoughCharCountStrategy(chars_per_token_ratio=4.0),
     ),
 )
 """Ratios are average English characters per token of each family's tokenizer (larger
-vocabularies pack more characters per token)."""
+vocabularies pack more characters per token). Strategies that name a model (tiktoken's
+`api_identifier_for_tokenization`, Anthropic's `model`) get the model's id filled in."""
 
-DEFAULT_STRATEGY: TokenizationStrategy = RoughCharCountStrategy(chars_per_token=4.0)
+DEFAULT_STRATEGY: TokenizationStrategy = RoughCharCountStrategy(chars_per_token_ratio=4.0)
 
 _VENDOR_PREFIX = re.compile(r"^(?:[\w.-]+/)+")
 
@@ -79,5 +83,13 @@ def tokenizer_for(provider: str, model_id: str) -> TokenizationStrategy:
         if providers is _OPENAI_HOSTS and not is_openai_model:
             continue
         if pattern.search(key):
-            return strategy
+            return _for_model(strategy, key)
     return DEFAULT_STRATEGY
+
+
+def _for_model(strategy: TokenizationStrategy, key: str) -> TokenizationStrategy:
+    if isinstance(strategy, TiktokenStrategy):
+        return strategy.model_copy(update={"api_identifier_for_tokenization": key})
+    if isinstance(strategy, AnthropicTokenizerStrategy):
+        return strategy.model_copy(update={"model": key})
+    return strategy

@@ -1,12 +1,13 @@
-"""Load tiktoken encodings once per process, offline when their files are in TIKTOKEN_CACHE_DIR.
+"""Load tiktoken encodings once per process, offline.
 
-tiktoken keeps each encoding's BPE file in a cache directory, named by the SHA-1 of the file's
-blob URL, and checks it against a pinned SHA-256 before use; only when the file is missing does it
-download it. So an offline process needs the genuine files in that directory beforehand:
+o200k_base and cl100k_base (the encodings the default tokenizer rules name) ship inside this
+package (`ai_catalog/tokens/bpe/`, OpenAI's published files) and are checked against the SHA-256
+that tiktoken itself pins before use: no cache directory, no download.
 
-- production image: `ENV TIKTOKEN_CACHE_DIR=/opt/tiktoken` and, at build time,
-  `python -m ai_catalog.tokens` (or the plain tiktoken one-liner in `prefetch`'s docstring);
-- tests: `tests/tokens/conftest.py` copies the genuine files that litellm's wheel ships.
+The other encodings (p50k_base, r50k_base) go through tiktoken's own loader: it keeps each BPE
+file in a cache directory (TIKTOKEN_CACHE_DIR), named by the SHA-1 of the file's blob URL, and
+downloads it only when missing. Fill that directory where there is internet with
+`TIKTOKEN_CACHE_DIR=<dir> python -m ai_catalog.tokens p50k_base r50k_base`.
 
 When an encoding cannot be loaded, `EncodingUnavailableError` names the directory, the file and
 the fix. Run `python -m ai_catalog.tokens --check` to see what a process would find.
@@ -14,15 +15,19 @@ the fix. Run `python -m ai_catalog.tokens --check` to see what a process would f
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import os
 import sys
 import tempfile
 import threading
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from importlib.resources import files
 from pathlib import Path
 
 import tiktoken
+import tiktoken.load
 
 from ai_catalog.tokens.errors import EncodingUnavailableError
 
@@ -31,6 +36,53 @@ ENCODING_NAMES: tuple[str, ...] = ("o200k_base", "cl100k_base", "p50k_base", "r5
 """The encodings a `TiktokenStrategy` may name."""
 
 _BLOB_URL = "https://openaipublic.blob.core.windows.net/encodings/{name}.tiktoken"
+
+
+@dataclass(frozen=True)
+class ShippedEncoding:
+    """An encoding whose BPE file ships in `bpe/`; the rest is as in tiktoken_ext.openai_public
+    (a test compares the two)."""
+
+    sha256: str
+    """tiktoken's `expected_hash` for the file."""
+    pat_str: str
+    special_tokens: dict[str, int]
+
+    def path(self, name: str) -> Path:
+        return Path(str(files("ai_catalog.tokens") / "bpe" / f"{name}.tiktoken"))
+
+
+_ENDOFTEXT, _ENDOFPROMPT = "<|endoftext|>", "<|endofprompt|>"
+_FIM_PREFIX, _FIM_MIDDLE, _FIM_SUFFIX = "<|fim_prefix|>", "<|fim_middle|>", "<|fim_suffix|>"
+
+SHIPPED: dict[str, ShippedEncoding] = {
+    "o200k_base": ShippedEncoding(
+        sha256="446a9538cb6c348e3516120d7c08b09f57c36495e2acfffe59a5bf8b0cfb1a2d",
+        pat_str="|".join(
+            [
+                r"""[^\r\n\p{L}\p{N}]?[\p{Lu}\p{Lt}\p{Lm}\p{Lo}\p{M}]*[\p{Ll}\p{Lm}\p{Lo}\p{M}]+(?i:'s|'t|'re|'ve|'m|'ll|'d)?""",
+                r"""[^\r\n\p{L}\p{N}]?[\p{Lu}\p{Lt}\p{Lm}\p{Lo}\p{M}]+[\p{Ll}\p{Lm}\p{Lo}\p{M}]*(?i:'s|'t|'re|'ve|'m|'ll|'d)?""",
+                r"""\p{N}{1,3}""",
+                r""" ?[^\s\p{L}\p{N}]+[\r\n/]*""",
+                r"""\s*[\r\n]+""",
+                r"""\s+(?!\S)""",
+                r"""\s+""",
+            ]
+        ),
+        special_tokens={_ENDOFTEXT: 199999, _ENDOFPROMPT: 200018},
+    ),
+    "cl100k_base": ShippedEncoding(
+        sha256="223921b76ee99bde995b7ff738513eef100fb51d18c93597a113bcffe865b2a7",
+        pat_str=r"""'(?i:[sdmt]|ll|ve|re)|[^\r\n\p{L}\p{N}]?+\p{L}++|\p{N}{1,3}+| ?[^\s\p{L}\p{N}]++[\r\n]*+|\s++$|\s*[\r\n]|\s+(?!\S)|\s""",  # noqa: E501
+        special_tokens={
+            _ENDOFTEXT: 100257,
+            _FIM_PREFIX: 100258,
+            _FIM_MIDDLE: 100259,
+            _FIM_SUFFIX: 100260,
+            _ENDOFPROMPT: 100276,
+        },
+    ),
+}
 
 _loaded: dict[str, tiktoken.Encoding] = {}
 _load_lock = threading.Lock()
@@ -74,10 +126,39 @@ def _load(name: str) -> tiktoken.Encoding:
         raise EncodingUnavailableError(
             f"Unknown tiktoken encoding {name!r}; known: {', '.join(ENCODING_NAMES)}"
         )
+    shipped = SHIPPED.get(name)
+    if shipped is not None:
+        return _load_shipped(name, shipped)
     try:
         return tiktoken.get_encoding(name)
     except Exception as exc:
         raise EncodingUnavailableError(unavailable_message(name, exc)) from exc
+
+
+def _load_shipped(name: str, shipped: ShippedEncoding) -> tiktoken.Encoding:
+    path = shipped.path(name)
+    try:
+        contents = path.read_bytes()
+    except OSError as exc:
+        raise EncodingUnavailableError(
+            f"tiktoken encoding {name!r} is missing from this installation ({path}: {exc}); "
+            "reinstall sync-ai-models"
+        ) from exc
+    if not tiktoken.load.check_hash(contents, shipped.sha256):
+        raise EncodingUnavailableError(
+            f"tiktoken encoding file {path} does not have tiktoken's SHA-256 {shipped.sha256}; "
+            "reinstall sync-ai-models"
+        )
+    ranks = {
+        base64.b64decode(token): int(rank)
+        for token, rank in (line.split() for line in contents.splitlines() if line)
+    }
+    return tiktoken.Encoding(
+        name,
+        pat_str=shipped.pat_str,
+        mergeable_ranks=ranks,
+        special_tokens=shipped.special_tokens,
+    )
 
 
 def unavailable_message(name: str, cause: BaseException) -> str:
@@ -93,23 +174,24 @@ def unavailable_message(name: str, cause: BaseException) -> str:
         f"tiktoken encoding {name!r} could not be loaded offline ({type(cause).__name__}: "
         f"{cause}); {where}{expected}. Fix: point {CACHE_ENV} at a directory holding the "
         f"encoding files, filled where there is internet by `{CACHE_ENV}=<dir> "
-        f"python -m ai_catalog.tokens` (litellm's wheel also ships cl100k_base and "
-        f"o200k_base in litellm/litellm_core_utils/tokenizers)."
+        f"python -m ai_catalog.tokens {name}` (o200k_base and cl100k_base ship with "
+        f"this package and need no directory)."
     )
 
 
 def prefetch(names: Iterable[str] = ENCODING_NAMES) -> dict[str, Path | None]:
-    """Load (downloading when missing) each encoding into the cache directory.
+    """Load each encoding: the shipped ones from this package, the others into the cache
+    directory (downloading when missing). Returns where each was found.
 
     Equivalent to the plain one-liner, usable before the project is installed:
     `python -c "import tiktoken; [tiktoken.get_encoding(n) for n in
     ('o200k_base', 'cl100k_base', 'p50k_base', 'r50k_base')]"`
     """
-    files: dict[str, Path | None] = {}
+    found: dict[str, Path | None] = {}
     for name in names:
         get_encoding(name)
-        files[name] = cache_file(name)
-    return files
+        found[name] = SHIPPED[name].path(name) if name in SHIPPED else cache_file(name)
+    return found
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -121,7 +203,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     failed = 0
     for name in names:
-        file = cache_file(name)
+        file = SHIPPED[name].path(name) if name in SHIPPED else cache_file(name)
         try:
             if check_only and (file is None or not file.exists()):
                 raise EncodingUnavailableError(f"missing {file}")

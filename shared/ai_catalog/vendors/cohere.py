@@ -9,7 +9,13 @@ from ai_catalog.types import Capabilities, ModelKind, VendorModel
 from ai_catalog.vendors._parse import envelope_list, opt_bool, opt_count, require_str, str_list
 from ai_catalog.vendors.base import ProviderAdapter
 from ai_catalog.vendors.errors import ProviderResponseError
-from ai_catalog.vendors.kind_rules import COHERE_RULES, kind_by_id
+from ai_catalog.vendors.kind_rules import kind_by_id, kind_rules
+
+KIND_RULES = kind_rules(
+    (r"^embed", "embedding"),
+    (r"^rerank", "other"),
+)
+
 
 PAGE_SIZE = 1000
 MAX_PAGES = 100
@@ -22,7 +28,7 @@ def cohere_kind(model_id: str, endpoints: list[str]) -> ModelKind:
         return "embedding"
     if endpoints:
         return "other"
-    return kind_by_id(COHERE_RULES, model_id, "other")
+    return kind_by_id(KIND_RULES, model_id, "other")
 
 
 class CohereAdapter(ProviderAdapter):

@@ -7,14 +7,21 @@ from typing import Any
 
 from ai_catalog.types import Capabilities, ModelKind
 from ai_catalog.vendors._parse import opt_bool, opt_count
-from ai_catalog.vendors.kind_rules import FIREWORKS_RULES, kind_by_id
+from ai_catalog.vendors.kind_rules import kind_by_id, kind_rules
 from ai_catalog.vendors.openai_compat import OpenAICompatAdapter
+
+KIND_RULES = kind_rules(
+    (r"embed|bge-|nomic", "embedding"),
+    (r"whisper|tts", "audio"),
+    (r"flux|stable-diffusion|playground|sdxl|japanese-stable", "image"),
+    (r"guard", "moderation"),
+)
 
 
 class FireworksAdapter(OpenAICompatAdapter):
     provider = "fireworks"
     default_base_url = "https://api.fireworks.ai/inference/v1"
-    kind_rules = FIREWORKS_RULES
+    kind_rules = KIND_RULES
 
     def kind_of(self, model_id: str, entry: dict[str, Any]) -> ModelKind:
         kind = kind_by_id(self.kind_rules, model_id, "chat")

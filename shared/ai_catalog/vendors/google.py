@@ -16,7 +16,26 @@ from ai_catalog.vendors._parse import (
 )
 from ai_catalog.vendors.base import ProviderAdapter
 from ai_catalog.vendors.errors import ProviderResponseError
-from ai_catalog.vendors.kind_rules import GOOGLE_METHOD_KINDS, GOOGLE_NAME_RULES, kind_by_id
+from ai_catalog.vendors.kind_rules import kind_by_id, kind_rules
+
+METHOD_KINDS: tuple[tuple[str, ModelKind], ...] = (
+    ("embedContent", "embedding"),
+    ("embedText", "embedding"),
+    ("predict", "image"),
+    ("predictLongRunning", "other"),
+    ("bidiGenerateContent", "audio"),
+)
+"""For models without `generateContent`: the first method found decides."""
+
+
+KIND_RULES = kind_rules(
+    (r"embedding", "embedding"),
+    (r"^imagen|-image|^nano-banana", "image"),
+    (r"^veo", "other"),
+    (r"-tts|native-audio|-live-", "audio"),
+    (r"^aqa$|computer-use|robotics|deep-research|-bison-", "other"),
+)
+
 
 PAGE_SIZE = 1000
 MAX_PAGES = 100
@@ -24,11 +43,11 @@ MAX_PAGES = 100
 
 def gemini_kind(model_id: str, methods: list[str]) -> ModelKind:
     if "generateContent" not in methods:
-        for method, kind in GOOGLE_METHOD_KINDS:
+        for method, kind in METHOD_KINDS:
             if method in methods:
                 return kind
         return "other"
-    return kind_by_id(GOOGLE_NAME_RULES, model_id, "chat")
+    return kind_by_id(KIND_RULES, model_id, "chat")
 
 
 class GoogleAdapter(ProviderAdapter):

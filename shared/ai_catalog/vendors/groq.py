@@ -6,14 +6,19 @@ from typing import Any
 
 from ai_catalog.types import Capabilities
 from ai_catalog.vendors._parse import opt_bool, opt_count, str_list
-from ai_catalog.vendors.kind_rules import GROQ_RULES
+from ai_catalog.vendors.kind_rules import kind_rules
 from ai_catalog.vendors.openai_compat import OpenAICompatAdapter
+
+KIND_RULES = kind_rules(
+    (r"whisper|tts|orpheus", "audio"),
+    (r"guard", "moderation"),
+)
 
 
 class GroqAdapter(OpenAICompatAdapter):
     provider = "groq"
     default_base_url = "https://api.groq.com/openai/v1"
-    kind_rules = GROQ_RULES
+    kind_rules = KIND_RULES
 
     def extra_fields(self, model_id: str, entry: dict[str, Any]) -> dict[str, Any]:
         active = opt_bool(entry.get("active"))

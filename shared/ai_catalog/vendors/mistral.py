@@ -7,8 +7,15 @@ from typing import Any
 
 from ai_catalog.types import Capabilities, ModelKind
 from ai_catalog.vendors._parse import iso_date, opt_bool, opt_count, str_list
-from ai_catalog.vendors.kind_rules import MISTRAL_RULES, kind_by_id
+from ai_catalog.vendors.kind_rules import kind_by_id, kind_rules
 from ai_catalog.vendors.openai_compat import OpenAICompatAdapter
+
+KIND_RULES = kind_rules(
+    (r"embed", "embedding"),
+    (r"moderation", "moderation"),
+    (r"transcribe", "audio"),
+    (r"ocr", "other"),
+)
 
 
 def _caps(entry: dict[str, Any]) -> dict[str, Any]:
@@ -19,7 +26,7 @@ def _caps(entry: dict[str, Any]) -> dict[str, Any]:
 class MistralAdapter(OpenAICompatAdapter):
     provider = "mistral"
     default_base_url = "https://api.mistral.ai/v1"
-    kind_rules = MISTRAL_RULES
+    kind_rules = KIND_RULES
 
     def kind_of(self, model_id: str, entry: dict[str, Any]) -> ModelKind:
         caps = _caps(entry)

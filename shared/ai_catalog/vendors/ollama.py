@@ -18,7 +18,12 @@ from ai_catalog.vendors._parse import (
 )
 from ai_catalog.vendors.base import ProviderAdapter
 from ai_catalog.vendors.errors import ProviderAuthError, ProviderError
-from ai_catalog.vendors.kind_rules import OLLAMA_RULES, kind_by_id
+from ai_catalog.vendors.kind_rules import kind_by_id, kind_rules
+
+KIND_RULES = kind_rules(
+    (r"embed", "embedding"),
+)
+
 
 SHOW_CONCURRENCY = 4
 _SHOW_KEEP = ("details", "model_info", "capabilities", "modified_at")
@@ -38,7 +43,7 @@ def ollama_kind(name: str, family: str | None, capabilities: list[str]) -> Model
         return "embedding"
     if capabilities and "completion" not in capabilities:
         return "other"
-    return kind_by_id(OLLAMA_RULES, name, "chat")
+    return kind_by_id(KIND_RULES, name, "chat")
 
 
 class OllamaAdapter(ProviderAdapter):

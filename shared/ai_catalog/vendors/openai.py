@@ -6,8 +6,24 @@ import re
 from typing import Any
 
 from ai_catalog.types import ModelKind
-from ai_catalog.vendors.kind_rules import OPENAI_RULES, kind_by_id
+from ai_catalog.vendors.kind_rules import kind_by_id, kind_rules
 from ai_catalog.vendors.openai_compat import OpenAICompatAdapter
+
+KIND_RULES = kind_rules(
+    (r"embedding|^text-(search|similarity)-|^code-search-|-search-(document|query)$", "embedding"),
+    (r"(^|-)similarity$", "embedding"),
+    (r"moderation", "moderation"),
+    (r"^(dall-e|gpt-image|chatgpt-image)|^sora", "image"),
+    (r"whisper|transcribe|(^|-)tts|realtime|audio", "audio"),
+    (r"search-(api|preview)|codex|deep-research|computer-use|-pro($|-)", "other"),
+    (
+        r"instruct|^canary|-edit-|^(text-)?(davinci|curie|babbage|ada)\b|^code-(davinci|cushman)",
+        "other",
+    ),
+    (r"^(ft:)?(gpt-|o\d|chatgpt-)", "chat"),
+)
+"""OpenAI lists everything a key can see, legacy models included: chat is the positive rule."""
+
 
 _FINE_TUNE = re.compile(r"^ft:(?P<base>[^:]+):|^(?P<legacy>[^:]+):ft-")
 _REASONING = re.compile(r"^o\d|^gpt-5")
@@ -21,7 +37,7 @@ def fine_tune_base(model_id: str) -> str | None:
 class OpenAIAdapter(OpenAICompatAdapter):
     provider = "openai"
     default_base_url = "https://api.openai.com/v1"
-    kind_rules = OPENAI_RULES
+    kind_rules = KIND_RULES
     default_kind = "other"
 
     def kind_of(self, model_id: str, entry: dict[str, Any]) -> ModelKind:

@@ -3,6 +3,7 @@ strings in USD per token ("-1" = unknown); output modalities give the kind; `lin
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from ai_catalog.types import Capabilities, ModelKind, VendorModel, VendorPrices
@@ -17,9 +18,17 @@ from ai_catalog.vendors._parse import (
     unix_time,
 )
 from ai_catalog.vendors.base import ProviderAdapter
-from ai_catalog.vendors.units import openrouter_per_token
+from ai_catalog.vendors.units import to_decimal
 
 MAX_PAGES = 100
+
+
+def openrouter_per_token(value: Any) -> Decimal | None:
+    """OpenRouter: decimal strings already in USD per token; "-1" (or any negative) is unknown."""
+    if not isinstance(value, str | int | float):
+        return None
+    price = to_decimal(value)
+    return price if price is not None and price >= 0 else None
 
 
 def openrouter_prices(pricing: Any) -> VendorPrices | None:

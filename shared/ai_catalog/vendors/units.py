@@ -1,4 +1,5 @@
-"""Exact conversions of vendor price units to USD per single token (Decimal all the way)."""
+"""Exact conversions of price units to USD per single token (Decimal all the way). A vendor's
+own unit is converted in its adapter's file (xai.py, openrouter.py) with `to_decimal`."""
 
 from __future__ import annotations
 
@@ -6,10 +7,10 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 _MILLION = Decimal(1_000_000)
-_XAI_CENTS_PER_100M = Decimal(100) * Decimal(100_000_000)
 
 
-def _decimal(value: Any) -> Decimal | None:
+def to_decimal(value: Any) -> Decimal | None:
+    """A finite Decimal from a JSON number or string; None for anything else."""
     if isinstance(value, bool) or value is None:
         return None
     try:
@@ -20,21 +21,7 @@ def _decimal(value: Any) -> Decimal | None:
     return result if result.is_finite() else None
 
 
-def openrouter_per_token(value: Any) -> Decimal | None:
-    """OpenRouter: decimal strings already in USD per token; "-1" (or any negative) is unknown."""
-    if not isinstance(value, str | int | float):
-        return None
-    price = _decimal(value)
-    return price if price is not None and price >= 0 else None
-
-
-def xai_per_token(cents_per_100m: Any) -> Decimal | None:
-    """xAI: integer US cents per 100 million tokens."""
-    price = _decimal(cents_per_100m)
-    return price / _XAI_CENTS_PER_100M if price is not None and price >= 0 else None
-
-
 def per_million_to_per_token(usd_per_million: Any) -> Decimal | None:
     """Together (and genai-prices): USD per 1M tokens."""
-    price = _decimal(usd_per_million)
+    price = to_decimal(usd_per_million)
     return price / _MILLION if price is not None and price >= 0 else None

@@ -3,15 +3,32 @@ image-understanding models; `/models` adds the rest (image and video generation)
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from ai_catalog.types import Capabilities, ModelKind, VendorPrices
 from ai_catalog.vendors._parse import envelope_list, str_list
-from ai_catalog.vendors.kind_rules import XAI_RULES, kind_by_id
+from ai_catalog.vendors.kind_rules import kind_by_id, kind_rules
 from ai_catalog.vendors.openai_compat import OpenAICompatAdapter
-from ai_catalog.vendors.units import xai_per_token
+from ai_catalog.vendors.units import to_decimal
+
+KIND_RULES = kind_rules(
+    (r"imagine-video|video", "other"),
+    (r"image", "image"),
+    (r"embed", "embedding"),
+)
+
 
 _RICH = "_language_model"
+
+
+_XAI_CENTS_PER_100M = Decimal(100) * Decimal(100_000_000)
+
+
+def xai_per_token(cents_per_100m: Any) -> Decimal | None:
+    """xAI: integer US cents per 100 million tokens."""
+    price = to_decimal(cents_per_100m)
+    return price / _XAI_CENTS_PER_100M if price is not None and price >= 0 else None
 
 
 def xai_prices(entry: dict[str, Any]) -> VendorPrices | None:
@@ -26,7 +43,7 @@ def xai_prices(entry: dict[str, Any]) -> VendorPrices | None:
 class XAIAdapter(OpenAICompatAdapter):
     provider = "xai"
     default_base_url = "https://api.x.ai/v1"
-    kind_rules = XAI_RULES
+    kind_rules = KIND_RULES
     page_key = "models"
 
     def page_entries(self, body: Any) -> list[Any]:

@@ -30,16 +30,16 @@ from starlette.routing import Route
 
 from ai_catalog.errors import AlreadyRunning, DatabaseUnavailable, StoreError
 from ai_catalog.store.base import CatalogStore
-from sync_ai_models.auth import Authenticator, AuthError, Caller
-from sync_ai_models.body import parse_sync_body, read_capped
 from sync_ai_models.context import open_store
-from sync_ai_models.http_models import RunResponse, SyncBody
+from sync_ai_models.http.auth import Authenticator, AuthError, Caller
+from sync_ai_models.http.body import parse_sync_body, read_capped
+from sync_ai_models.http.http_models import RunResponse, SyncBody
+from sync_ai_models.http.openapi import FUNCTION_PATHS, build_openapi
+from sync_ai_models.http.responses import JSONResponse, error_response
+from sync_ai_models.http.status_cache import StatusCache
 from sync_ai_models.notify import notify_run
-from sync_ai_models.openapi import FUNCTION_PATHS, build_openapi
-from sync_ai_models.responses import JSONResponse, error_response
 from sync_ai_models.runner import UnknownProvider, choose_providers, run_sync
 from sync_ai_models.settings import Settings, load_settings
-from sync_ai_models.status_cache import StatusCache
 
 log = logging.getLogger("sync_ai_models.http")
 

@@ -6,7 +6,7 @@ from typing import Any
 
 import click
 
-APP_FACTORY = "sync_ai_models.app:create_app"
+APP_FACTORY = "sync_ai_models.http.app:create_app"
 
 
 def log_config(level: str) -> dict[str, Any]:

@@ -24,7 +24,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from sync_ai_models.local_server import serve_in_thread
+from sync_ai_models.http.local_server import serve_in_thread
 
 # PostgREST's mapping of SQLSTATE classes to HTTP status, the part we exercise
 HTTP_STATUS = {"42501": 403, "42883": 404, "P0002": 404, "55P03": 409, "23514": 400, "22023": 400}

@@ -8,7 +8,7 @@ from pydantic import ValidationError
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 
-from sync_ai_models.http_models import SyncBody, validation_message
+from sync_ai_models.http.http_models import SyncBody, validation_message
 
 MAX_BODY_BYTES = 64 * 1024
 

@@ -7,8 +7,8 @@ from typing import Any
 
 from pydantic.json_schema import models_json_schema
 
-from sync_ai_models.body import MAX_BODY_BYTES
-from sync_ai_models.http_models import (
+from sync_ai_models.http.body import MAX_BODY_BYTES
+from sync_ai_models.http.http_models import (
     ErrorResponse,
     HealthResponse,
     RunResponse,

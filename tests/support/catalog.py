@@ -17,12 +17,16 @@ BASE: dict[str, Any] = {
     "context_window_tokens": 128000,
     "provider_max_output_tokens": 16384,
     "hard_cap_output_tokens": 16384,
-    "tokenization_strategy": {"type": "tiktoken", "encoding": "o200k_base", "chatml": True},
+    "tokenization_strategy": {
+        "type": "tiktoken",
+        "tiktoken_encoding_name": "o200k_base",
+        "is_chatml_model": True,
+    },
 }
 
 
 def entry(model_id: str, **overrides: Any) -> CatalogEntry:
-    config = {**BASE, **overrides}
+    config = {"api_identifier": model_id, **BASE, **overrides}
     return CatalogEntry(
         api_identifier=model_id,
         name=model_id.upper(),

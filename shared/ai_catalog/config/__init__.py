@@ -1,0 +1,1 @@
+"""Config building: pricing, limits, tokenizer rules and the defaults built from them."""
