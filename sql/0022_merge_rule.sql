@@ -60,27 +60,38 @@ language sql
 stable
 parallel safe
 as $$
-  select jsonb_strip_nulls(jsonb_build_object(
-    'input_token_cost_rate',
-      case when jsonb_typeof(p_incoming -> 'input_token_cost_rate') is distinct from 'number'
-            and jsonb_typeof(p_baseline -> 'input_token_cost_rate') = 'number'
-            and (p_baseline ->> 'input_token_cost_rate')::numeric >= 0
-           then p_baseline -> 'input_token_cost_rate' end,
-    'output_token_cost_rate',
-      case when jsonb_typeof(p_incoming -> 'output_token_cost_rate') is distinct from 'number'
-            and jsonb_typeof(p_baseline -> 'output_token_cost_rate') = 'number'
-            and (p_baseline ->> 'output_token_cost_rate')::numeric >= 0
-           then p_baseline -> 'output_token_cost_rate' end,
-    'cache_read_token_cost_rate',
-      case when jsonb_typeof(p_incoming -> 'cache_read_token_cost_rate') is distinct from 'number'
-            and jsonb_typeof(p_baseline -> 'cache_read_token_cost_rate') = 'number'
-            and (p_baseline ->> 'cache_read_token_cost_rate')::numeric >= 0
-           then p_baseline -> 'cache_read_token_cost_rate' end,
-    'cache_write_token_cost_rate',
-      case when jsonb_typeof(p_incoming -> 'cache_write_token_cost_rate') is distinct from 'number'
-            and jsonb_typeof(p_baseline -> 'cache_write_token_cost_rate') = 'number'
-            and (p_baseline ->> 'cache_write_token_cost_rate')::numeric >= 0
-           then p_baseline -> 'cache_write_token_cost_rate' end))
+  select case
+    -- first the cheap test (most rows: nothing vanished), then the object
+    when (jsonb_typeof(p_baseline -> 'input_token_cost_rate') = 'number'
+          and jsonb_typeof(p_incoming -> 'input_token_cost_rate') is distinct from 'number')
+      or (jsonb_typeof(p_baseline -> 'output_token_cost_rate') = 'number'
+          and jsonb_typeof(p_incoming -> 'output_token_cost_rate') is distinct from 'number')
+      or (jsonb_typeof(p_baseline -> 'cache_read_token_cost_rate') = 'number'
+          and jsonb_typeof(p_incoming -> 'cache_read_token_cost_rate') is distinct from 'number')
+      or (jsonb_typeof(p_baseline -> 'cache_write_token_cost_rate') = 'number'
+          and jsonb_typeof(p_incoming -> 'cache_write_token_cost_rate') is distinct from 'number')
+    then jsonb_strip_nulls(jsonb_build_object(
+      'input_token_cost_rate',
+        case when jsonb_typeof(p_incoming -> 'input_token_cost_rate') is distinct from 'number'
+              and jsonb_typeof(p_baseline -> 'input_token_cost_rate') = 'number'
+              and (p_baseline ->> 'input_token_cost_rate')::numeric >= 0
+             then p_baseline -> 'input_token_cost_rate' end,
+      'output_token_cost_rate',
+        case when jsonb_typeof(p_incoming -> 'output_token_cost_rate') is distinct from 'number'
+              and jsonb_typeof(p_baseline -> 'output_token_cost_rate') = 'number'
+              and (p_baseline ->> 'output_token_cost_rate')::numeric >= 0
+             then p_baseline -> 'output_token_cost_rate' end,
+      'cache_read_token_cost_rate',
+        case when jsonb_typeof(p_incoming -> 'cache_read_token_cost_rate') is distinct from 'number'
+              and jsonb_typeof(p_baseline -> 'cache_read_token_cost_rate') = 'number'
+              and (p_baseline ->> 'cache_read_token_cost_rate')::numeric >= 0
+             then p_baseline -> 'cache_read_token_cost_rate' end,
+      'cache_write_token_cost_rate',
+        case when jsonb_typeof(p_incoming -> 'cache_write_token_cost_rate') is distinct from 'number'
+              and jsonb_typeof(p_baseline -> 'cache_write_token_cost_rate') = 'number'
+              and (p_baseline ->> 'cache_write_token_cost_rate')::numeric >= 0
+             then p_baseline -> 'cache_write_token_cost_rate' end))
+    else '{}'::jsonb end
 $$;
 
 -- config_sources with each vanished field marked 'stale:<the source it last came from>'

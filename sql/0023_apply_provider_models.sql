@@ -98,47 +98,58 @@ begin
                                              where i.api_identifier = p.api_identifier)))
        for update of p;
 
-    -- the plan: one row per model sent whole; name and description merged here (0022's rule),
-    -- the config below
+    -- the plan: one row per model sent whole, taking what this sync computed; the merge below
+    -- changes that only where a person edited something (0022's rule, value by value)
     drop table if exists pg_temp.sync_plan;
     create temp table sync_plan on commit drop as
     select i.api_identifier, i.fingerprint,
            i.e ->> 'name' as name,
            i.e ->> 'description' as description,
            coalesce(i.e ->> 'kind', 'chat') as kind,
-           coalesce(i.e -> 'config', '{}'::jsonb) as config,
-           coalesce(i.e -> 'config_sources', '{}'::jsonb) as config_sources,
+           -- a price that no source carries any more keeps the value the last sync wrote,
+           -- marked stale (and stays the baseline: the field is still the sync's when a source
+           -- returns)
+           coalesce(i.e -> 'config', '{}'::jsonb) || v.vanished as config,
+           case when v.vanished = '{}'::jsonb then coalesce(i.e -> 'config_sources', '{}'::jsonb)
+                else public.sync_mark_stale(i.e -> 'config_sources', p.config_sources, v.vanished)
+           end as config_sources,
            i.e -> 'raw' as raw_entry,
            p.id, p.config as current_config, p.sync_baseline, p.is_active,
            p.name as current_name, p.description as current_description, p.kind as current_kind,
            p.sync_baseline_name, p.sync_baseline_description,
            p.config_sources as current_sources, p.raw_entry as current_raw, p.last_seen_at,
            p.sync_fingerprint as current_fingerprint,
-           (public.sync_merge_field(to_jsonb(p.sync_baseline_name), to_jsonb(p.name),
-                                    i.e -> 'name')).value #>> '{}' as merged_name,
-           (public.sync_merge_field(to_jsonb(p.sync_baseline_name), to_jsonb(p.name),
-                                    i.e -> 'name')).override_kept as name_kept,
-           (public.sync_merge_field(to_jsonb(p.sync_baseline_description), to_jsonb(p.description),
-                                    i.e -> 'description')).value #>> '{}' as merged_description,
-           (public.sync_merge_field(to_jsonb(p.sync_baseline_description), to_jsonb(p.description),
-                                    i.e -> 'description')).override_kept as description_kept,
-           public.sync_vanished_prices(p.sync_baseline, i.e -> 'config') as vanished,
-           coalesce(i.e -> 'config', '{}'::jsonb) as merged_config, '{}'::jsonb as kept,
-           false as clamp, false as newly_stale
+           i.e ->> 'name' as merged_name, false as name_kept,
+           i.e ->> 'description' as merged_description, false as description_kept,
+           v.vanished,
+           v.vanished <> '{}'::jsonb
+             and exists (select 1 from jsonb_object_keys(v.vanished) f
+                          where coalesce(p.config_sources ->> f, '') not like 'stale:%')
+             as newly_stale,
+           coalesce(i.e -> 'config', '{}'::jsonb) || v.vanished as merged_config,
+           '{}'::jsonb as kept, false as clamp
     from sync_incoming i
     left join public.ai_providers p
       on p.provider = p_provider and p.api_identifier = i.api_identifier
+    cross join lateral (
+      -- offset 0: computed once per row, not once per use
+      select public.sync_vanished_prices(p.sync_baseline, i.e -> 'config') as vanished offset 0) v
     where not i.claim;
 
-    -- a price that no source carries any more keeps the value the last sync wrote, marked stale
-    -- (and stays the baseline, so the field is still the sync's when a source returns)
-    update sync_plan
-       set config = config || vanished,
-           merged_config = config || vanished,
-           config_sources = public.sync_mark_stale(config_sources, current_sources, vanished),
-           newly_stale = exists (select 1 from jsonb_object_keys(vanished) f
-                                  where coalesce(current_sources ->> f, '') not like 'stale:%')
-     where vanished <> '{}'::jsonb;
+    -- name and description, where a person changed either (it differs from its baseline)
+    update sync_plan s
+       set merged_name = (n).value #>> '{}', name_kept = (n).override_kept,
+           merged_description = (d).value #>> '{}', description_kept = (d).override_kept
+      from (select api_identifier,
+                   public.sync_merge_field(to_jsonb(sync_baseline_name), to_jsonb(current_name),
+                                           to_jsonb(name)) as n,
+                   public.sync_merge_field(to_jsonb(sync_baseline_description),
+                                           to_jsonb(current_description), to_jsonb(description)) as d
+              from sync_plan
+             where id is not null
+               and (current_name, current_description)
+                   is distinct from (sync_baseline_name, sync_baseline_description)) m
+     where s.api_identifier = m.api_identifier;
 
     -- the config, field by field, only where a person changed something (config <> baseline)
     update sync_plan s
