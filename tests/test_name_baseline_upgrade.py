@@ -1,5 +1,6 @@
-"""Upgrading a catalog synced before name and description had a baseline: the values there count
-as the sync's (so they follow upstream), a row no sync wrote keeps its values as a person's."""
+"""Upgrading a catalog synced before name and description had a baseline: the baseline is what the
+change log says the sync last wrote, so a synced name follows upstream, a name a person edited
+before the upgrade stays theirs, and a row no sync wrote keeps its values as a person's."""
 
 from __future__ import annotations
 
@@ -43,9 +44,13 @@ def test_synced_names_become_the_baseline_and_follow_upstream(old_catalog: str) 
             "name": "GPT-4O",
             "config": {"tokenization_strategy": {"type": "tiktoken", "encoding": "o200k_base"}},
         }
+        nameless = {**old_entry, "api_identifier": "nameless", "name": None}
         conn.execute(
-            "select sync_apply_provider_models('openai', %s::jsonb)", (json.dumps([old_entry]),)
+            "select sync_apply_provider_models('openai', %s::jsonb)",
+            (json.dumps([old_entry, nameless]),),
         )
+        # people renamed two models before the upgrade
+        conn.execute("update ai_providers set name = 'Edited' where api_identifier = 'nameless'")
         conn.execute(
             "insert into ai_providers (provider, api_identifier, name) "
             "values ('openai', 'ours', 'Hand made')"
@@ -54,11 +59,13 @@ def test_synced_names_become_the_baseline_and_follow_upstream(old_catalog: str) 
         rows = conn.execute(
             "select api_identifier, sync_baseline_name from ai_providers order by 1"
         ).fetchall()
-        assert rows == [("gpt-4o", "GPT-4O"), ("ours", None)]
+        assert rows == [("gpt-4o", "GPT-4O"), ("nameless", None), ("ours", None)]
         renamed = {**entry("gpt-4o").to_json(), "name": "GPT-4o"}
         ours = {**entry("ours").to_json(), "name": None}
+        still_nameless = {**entry("nameless").to_json(), "name": None}
         conn.execute(
-            "select sync_apply_provider_models('openai', %s::jsonb)", (json.dumps([renamed, ours]),)
+            "select sync_apply_provider_models('openai', %s::jsonb)",
+            (json.dumps([renamed, ours, still_nameless]),),
         )
         names = conn.execute("select api_identifier, name from ai_providers order by 1").fetchall()
-    assert names == [("gpt-4o", "GPT-4o"), ("ours", "Hand made")]
+    assert names == [("gpt-4o", "GPT-4o"), ("nameless", "Edited"), ("ours", "Hand made")]
