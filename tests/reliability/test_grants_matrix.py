@@ -23,6 +23,16 @@ TRIGGER = NOBODY
 OWNER_ONLY = NOBODY
 
 FUNCTIONS: dict[str, frozenset[str]] = {
+    # the admin page's reads and edits (it signs in with the service-role key)
+    "public.admin_catalog(text, text, text, boolean, boolean, boolean, boolean, boolean, "
+    "integer)": SERVICE,
+    "public.admin_model(text, text, integer)": SERVICE,
+    "public.admin_model_flags(ai_providers)": SERVICE,
+    "public.admin_new_models(timestamp with time zone, integer)": SERVICE,
+    "public.admin_run(uuid)": SERVICE,
+    "public.admin_runs(integer)": SERVICE,
+    "public.admin_set_config_field(text, text, text, jsonb)": SERVICE,
+    "public.admin_set_enabled(text, text, boolean)": SERVICE,
     "public.ai_check_baseline()": TRIGGER,
     "public.ai_check_config()": TRIGGER,
     "public.ai_config_from_earlier(jsonb, text, text)": OWNER_ONLY,  # a migration's helper
