@@ -1,8 +1,10 @@
 """The config a sync proposes for a model, with the source of each field.
 
-Order, highest first: the vendor's API (limits; prices where published), genai-prices (prices
-and context windows), the limits catalog (`config.limits_catalog`), family rules
-(`config.limit_rules`, `config.tokenizer_rules`), the app setting `APP_MAX_OUTPUT_TOKENS`.
+Order, highest first: the vendor's API (limits; prices where published), the maintained catalogs
+(genai-prices for prices; for limits the majority of the limits catalog `config.limits_catalog`
+and genai-prices' context windows), family rules (`config.limit_rules`,
+`config.tokenizer_rules`), the app setting `APP_MAX_OUTPUT_TOKENS`. Catalog evidence is for the
+model's own id (or the alias target the vendor names), never a sibling caught by a prefix.
 A price is never invented: unknown stays null (and the model is not enabled for billing).
 Prices come as a set from one source; fine-tunes get no genai-prices price (theirs differs from
 the base model's) but take tokenizer and limits from their base.
@@ -11,10 +13,11 @@ the base model's) but take tokenizer and limits from their base.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections import Counter
+from collections.abc import Callable, Mapping
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from ai_catalog.config.limit_rules import rule_limits
 from ai_catalog.config.limits_catalog import CATALOG_SOURCE, catalog_limits
@@ -27,6 +30,10 @@ VENDOR = "vendor_api"
 RULE = "rule"
 APP = "app_setting"
 APP_CAP_ENV = "APP_MAX_OUTPUT_TOKENS"
+_Found = TypeVar("_Found")
+CONFLICT_PREFIX = "conflict:"
+"""A `config_sources` key `conflict:<field>` lists what each maintained source said for a field
+they disagree on (`catalog=131072; genai-prices@0.2.5=64000`)."""
 _UNTOKENIZED_KINDS = frozenset({"image", "audio"})
 FEATURES: tuple[tuple[str, str], ...] = (
     ("tools", "tool_use"),
@@ -51,6 +58,24 @@ def _tokenization(provider: str, model: VendorModel) -> TokenizationStrategy:
     return tokenizer_for(provider, model.base_model or model.id)
 
 
+def evidence_ids(model: VendorModel) -> tuple[str, ...]:
+    """The ids whose catalog evidence applies, in order: a fine-tune's base model; else the
+    model (an alias's target as the vendor names it, or its own id), then the other ids the
+    vendor lists as the same model, except moving `-latest` pointers (catalogs go stale on
+    those: `mistral-large-latest` kept the previous Large's price). Never a sibling."""
+    if model.base_model is not None:
+        return (model.base_model,)
+    head = model.alias_of or model.id
+    same = (i for i in (model.id, *model.aliases) if i != head and not i.endswith("-latest"))
+    return (head, *dict.fromkeys(same))
+
+
+def _first(
+    find: Callable[[str, str], _Found | None], provider: str, ids: tuple[str, ...]
+) -> _Found | None:
+    return next((found for i in ids if (found := find(provider, i)) is not None), None)
+
+
 def _prices(provider: str, model: VendorModel, out: dict[str, Any], src: dict[str, str]) -> None:
     vp = model.prices
     if vp is not None and vp.input is not None and vp.output is not None:
@@ -61,7 +86,7 @@ def _prices(provider: str, model: VendorModel, out: dict[str, Any], src: dict[st
             "cache_write_token_cost_rate": vp.cache_write,
         }
         source = VENDOR
-    elif model.base_model is None and (quote := genai_price(provider, model.id)) is not None:
+    elif model.base_model is None and (quote := _first(genai_price, provider, evidence_ids(model))):
         rates = {
             "input_token_cost_rate": quote.input,
             "output_token_cost_rate": quote.output,
@@ -80,31 +105,54 @@ def _prices(provider: str, model: VendorModel, out: dict[str, Any], src: dict[st
             src[field] = source
 
 
+Candidate = tuple[int | None, str]
+
+
+def majority(candidates: tuple[Candidate, ...]) -> tuple[int | None, str, str | None]:
+    """(value, source, disagreement) among maintained sources, listed in precedence order: the
+    value most of them give wins; without a majority the first listed. `disagreement` names
+    every source's value when they differ."""
+    given = [(value, source) for value, source in candidates if value is not None]
+    if not given:
+        return None, "", None
+    counts = Counter(value for value, _ in given)
+    ranked = counts.most_common()
+    top_value = ranked[0][0]
+    if len(ranked) > 1 and ranked[1][1] == ranked[0][1]:
+        top_value = given[0][0]  # a tie: the first source in precedence order
+    source = next(source for value, source in given if value == top_value)
+    conflict = "; ".join(f"{src}={value}" for value, src in given) if len(counts) > 1 else None
+    return top_value, source, conflict
+
+
 def _limits(provider: str, model: VendorModel, out: dict[str, Any], src: dict[str, str]) -> None:
-    lookup_id = model.base_model or model.id
-    quote = genai_price(provider, lookup_id)
-    catalog = catalog_limits(provider, lookup_id)
-    rule_context, rule_output = rule_limits(provider, lookup_id)
-    context_candidates = (
-        (model.context_window, VENDOR),
-        (quote.context_window if quote else None, quote.source if quote else ""),
+    """Vendor facts first; then the maintained catalogs' majority (the limits catalog first on a
+    tie: it is a catalog of limits, genai-prices one of prices); then family rules."""
+    ids = evidence_ids(model)
+    quote = _first(genai_price, provider, ids)
+    catalog = _first(catalog_limits, provider, ids)
+    rule_context, rule_output = rule_limits(provider, ids[0])
+    context_candidates: tuple[Candidate, ...] = (
         (catalog.context_window if catalog else None, CATALOG_SOURCE),
-        (rule_context, RULE),
+        (quote.context_window if quote else None, quote.source if quote else ""),
     )
-    output_candidates = (
-        (model.max_output, VENDOR),
+    output_candidates: tuple[Candidate, ...] = (
         (catalog.max_output if catalog else None, CATALOG_SOURCE),
-        (rule_output, RULE),
     )
-    for field, candidates in (
-        ("context_window_tokens", context_candidates),
-        ("provider_max_output_tokens", output_candidates),
+    for field, vendor_value, candidates, rule_value in (
+        ("context_window_tokens", model.context_window, context_candidates, rule_context),
+        ("provider_max_output_tokens", model.max_output, output_candidates, rule_output),
     ):
-        for value, source in candidates:
-            if value is not None:
-                out[field] = value
-                src[field] = source
-                break
+        value, source, conflict = majority(candidates)
+        if conflict is not None:
+            src[CONFLICT_PREFIX + field] = conflict
+        if vendor_value is not None:
+            value, source = vendor_value, VENDOR
+        elif value is None and rule_value is not None:
+            value, source = rule_value, RULE
+        if value is not None:
+            out[field] = value
+            src[field] = source
     if model.max_input is not None:
         out["provider_max_input_tokens"] = model.max_input
         src["provider_max_input_tokens"] = VENDOR

@@ -12,7 +12,7 @@ from typing import Any
 
 from genai_prices.types import TieredPrices
 
-from ai_catalog.config.price_index import price_index
+from ai_catalog.config.price_index import is_model_itself, names_model, price_index
 from ai_catalog.model_config import PriceTier
 
 GENAI_PRICES_SOURCE = f"genai-prices@{version('genai-prices')}"
@@ -53,7 +53,9 @@ def _tiers(input_mtok: Any, output_mtok: Any) -> tuple[PriceTier, ...]:
 
 
 def genai_price(provider: str, model_id: str) -> PriceQuote | None:
-    """The model's current price, or None when genai-prices does not know the model."""
+    """The model's current price, or None when genai-prices does not list this id by name (a
+    prefix or contains rule that catches a sibling is not evidence). The context window only
+    when the entry is the model itself."""
     return _genai_price(provider, model_id, datetime.now(tz=UTC).date())
 
 
@@ -61,7 +63,7 @@ def genai_price(provider: str, model_id: str) -> PriceQuote | None:
 def _genai_price(provider: str, model_id: str, day: date) -> PriceQuote | None:
     # `day` is in the key so a long-running worker picks up a dated price change.
     model = price_index().find(PROVIDER_IDS.get(provider, provider), model_id)
-    if model is None:
+    if model is None or not names_model(model, model_id):
         return None
     price = model.get_prices(datetime.combine(day, time(12), tzinfo=UTC))
     input_mtok = getattr(price, "input_mtok", None)
@@ -72,5 +74,9 @@ def _genai_price(provider: str, model_id: str, day: date) -> PriceQuote | None:
         cache_read=_base(getattr(price, "cache_read_mtok", None)),
         cache_write=_base(getattr(price, "cache_write_mtok", None)),
         tiers=_tiers(input_mtok, output_mtok),
-        context_window=model.context_window if isinstance(model.context_window, int) else None,
+        context_window=(
+            model.context_window
+            if isinstance(model.context_window, int) and is_model_itself(model, model_id)
+            else None
+        ),
     )
