@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import os
 from collections import Counter
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any, TypeVar
@@ -22,6 +22,7 @@ from typing import Any, TypeVar
 from ai_catalog.config.limit_rules import rule_limits
 from ai_catalog.config.limits_catalog import CATALOG_SOURCE, catalog_limits
 from ai_catalog.config.pricing import genai_price
+from ai_catalog.config.sources import CatalogSource, SourceFacts
 from ai_catalog.config.tokenizer_rules import tokenizer_for
 from ai_catalog.model_config import ModelConfig, NoTokenization, TokenizationStrategy
 from ai_catalog.types import VendorModel
@@ -31,6 +32,7 @@ RULE = "rule"
 APP = "app_setting"
 APP_CAP_ENV = "APP_MAX_OUTPUT_TOKENS"
 _Found = TypeVar("_Found")
+_Value = TypeVar("_Value")
 CONFLICT_PREFIX = "conflict:"
 """A `config_sources` key `conflict:<field>` lists what each maintained source said for a field
 they disagree on (`catalog=131072; genai-prices@0.2.5=64000`)."""
@@ -76,27 +78,61 @@ def _first(
     return next((found for i in ids if (found := find(provider, i)) is not None), None)
 
 
-def _prices(provider: str, model: VendorModel, out: dict[str, Any], src: dict[str, str]) -> None:
+PriceSet = dict[str, Decimal | None]
+
+
+def _price_set(input_: Decimal | None, output: Decimal | None, read: Any, write: Any) -> PriceSet:
+    return {
+        "input_token_cost_rate": input_,
+        "output_token_cost_rate": output,
+        "cache_read_token_cost_rate": read,
+        "cache_write_token_cost_rate": write,
+    }
+
+
+def _facts(
+    provider: str, ids: tuple[str, ...], sources: Sequence[CatalogSource]
+) -> list[SourceFacts]:
+    return [f for source in sources if (f := _first(source.facts, provider, ids)) is not None]
+
+
+def _prices(
+    provider: str,
+    model: VendorModel,
+    out: dict[str, Any],
+    src: dict[str, str],
+    sources: Sequence[CatalogSource],
+) -> None:
+    """The vendor's own prices; else the maintained catalogs' majority (genai-prices first on a
+    tie), as one set from one source. A fine-tune's price differs from its base: none."""
     vp = model.prices
     if vp is not None and vp.input is not None and vp.output is not None:
-        rates: dict[str, Decimal | None] = {
-            "input_token_cost_rate": vp.input,
-            "output_token_cost_rate": vp.output,
-            "cache_read_token_cost_rate": vp.cache_read,
-            "cache_write_token_cost_rate": vp.cache_write,
-        }
-        source = VENDOR
-    elif model.base_model is None and (quote := _first(genai_price, provider, evidence_ids(model))):
-        rates = {
-            "input_token_cost_rate": quote.input,
-            "output_token_cost_rate": quote.output,
-            "cache_read_token_cost_rate": quote.cache_read,
-            "cache_write_token_cost_rate": quote.cache_write,
-        }
-        if quote.tiers:
+        rates, source = _price_set(vp.input, vp.output, vp.cache_read, vp.cache_write), VENDOR
+    elif model.base_model is None:
+        ids = evidence_ids(model)
+        offers: dict[str, PriceSet] = {}
+        if (quote := _first(genai_price, provider, ids)) is not None:
+            offers[quote.source] = _price_set(
+                quote.input, quote.output, quote.cache_read, quote.cache_write
+            )
+        for facts in _facts(provider, ids, sources):
+            offers[facts.source] = _price_set(
+                facts.input, facts.output, facts.cache_read, facts.cache_write
+            )
+        pairs = tuple(
+            ((p["input_token_cost_rate"], p["output_token_cost_rate"]), name)
+            for name, p in offers.items()
+            if p["input_token_cost_rate"] is not None and p["output_token_cost_rate"] is not None
+        )
+        pair, source, conflict = majority(pairs)
+        if conflict is not None:
+            src[CONFLICT_PREFIX + "input_token_cost_rate"] = conflict
+        if pair is None:
+            return
+        rates = offers[source]
+        if quote is not None and source == quote.source and quote.tiers:
             out["price_tiers"] = list(quote.tiers)
             src["price_tiers"] = quote.source
-        source = quote.source
     else:
         return
     for field, value in rates.items():
@@ -105,10 +141,14 @@ def _prices(provider: str, model: VendorModel, out: dict[str, Any], src: dict[st
             src[field] = source
 
 
-Candidate = tuple[int | None, str]
+def _shown(value: object) -> str:
+    """A value as a conflict lists it: a price pair as `input/output` USD per token."""
+    return "/".join(map(str, value)) if isinstance(value, tuple) else str(value)
 
 
-def majority(candidates: tuple[Candidate, ...]) -> tuple[int | None, str, str | None]:
+def majority(
+    candidates: tuple[tuple[_Value | None, str], ...],
+) -> tuple[_Value | None, str, str | None]:
     """(value, source, disagreement) among maintained sources, listed in precedence order: the
     value most of them give wins; without a majority the first listed. `disagreement` names
     every source's value when they differ."""
@@ -121,23 +161,34 @@ def majority(candidates: tuple[Candidate, ...]) -> tuple[int | None, str, str | 
     if len(ranked) > 1 and ranked[1][1] == ranked[0][1]:
         top_value = given[0][0]  # a tie: the first source in precedence order
     source = next(source for value, source in given if value == top_value)
-    conflict = "; ".join(f"{src}={value}" for value, src in given) if len(counts) > 1 else None
+    conflict = (
+        "; ".join(f"{src}={_shown(value)}" for value, src in given) if len(counts) > 1 else None
+    )
     return top_value, source, conflict
 
 
-def _limits(provider: str, model: VendorModel, out: dict[str, Any], src: dict[str, str]) -> None:
-    """Vendor facts first; then the maintained catalogs' majority (the limits catalog first on a
-    tie: it is a catalog of limits, genai-prices one of prices); then family rules."""
+def _limits(
+    provider: str,
+    model: VendorModel,
+    out: dict[str, Any],
+    src: dict[str, str],
+    sources: Sequence[CatalogSource],
+) -> None:
+    """Vendor facts first; then the maintained catalogs' majority (on a tie the limits catalog
+    first, then the run-time catalogs, then genai-prices: a catalog of prices); then rules."""
     ids = evidence_ids(model)
     quote = _first(genai_price, provider, ids)
     catalog = _first(catalog_limits, provider, ids)
+    found = _facts(provider, ids, sources)
     rule_context, rule_output = rule_limits(provider, ids[0])
-    context_candidates: tuple[Candidate, ...] = (
+    context_candidates: tuple[tuple[int | None, str], ...] = (
         (catalog.context_window if catalog else None, CATALOG_SOURCE),
+        *((f.context_window, f.source) for f in found),
         (quote.context_window if quote else None, quote.source if quote else ""),
     )
-    output_candidates: tuple[Candidate, ...] = (
+    output_candidates: tuple[tuple[int | None, str], ...] = (
         (catalog.max_output if catalog else None, CATALOG_SOURCE),
+        *((f.max_output, f.source) for f in found),
     )
     for field, vendor_value, candidates, rule_value in (
         ("context_window_tokens", model.context_window, context_candidates, rule_context),
@@ -192,18 +243,20 @@ def build_default_config(
     *,
     env: Mapping[str, str] | None = None,
     today: date | None = None,
+    sources: Sequence[CatalogSource] = (),
 ) -> tuple[ModelConfig, dict[str, str]]:
     """The proposed config and, per non-null field, where it came from.
 
     `env` supplies APP_MAX_OUTPUT_TOKENS (default: the process environment); `today` decides
-    whether a deprecation date has passed (default: today in UTC)."""
+    whether a deprecation date has passed (default: today in UTC); `sources`: maintained
+    catalogs read at run time (models.dev), beside the bundled ones."""
     out: dict[str, Any] = {
         "api_identifier": model.id,
         "tokenization_strategy": _tokenization(provider, model),
     }
     src: dict[str, str] = {"api_identifier": VENDOR, "tokenization_strategy": RULE}
     _vendor_facts(model, out, src, today or datetime.now(UTC).date())
-    _prices(provider, model, out, src)
-    _limits(provider, model, out, src)
+    _prices(provider, model, out, src, sources)
+    _limits(provider, model, out, src, sources)
     _hard_cap(out, src, app_output_cap(env))
     return ModelConfig(**out), src
