@@ -237,3 +237,10 @@ def test_another_copy_is_another_config_version() -> None:
     other["deepseek"]["models"]["deepseek-chat"]["cost"]["input"] = 0.28
     versions = {config_version({}, (c,)) for c in (_catalog(), ModelsDevCatalog(other))}
     assert len(versions | {config_version({})}) == 3
+
+
+def test_an_embedding_models_vector_size_is_not_a_max_output() -> None:
+    model = VendorModel(provider="mistral", id="mistral-embed", kind="embedding")
+    config, sources = _config("mistral", model)
+    assert "provider_max_output_tokens" not in config  # models.dev says 3072: its dimensions
+    assert "provider_max_output_tokens" not in sources

@@ -188,7 +188,8 @@ def _limits(
     )
     output_candidates: tuple[tuple[int | None, str], ...] = (
         (catalog.max_output if catalog else None, CATALOG_SOURCE),
-        *((f.max_output, f.source) for f in found),
+        # models.dev's output limit of an embedding model is its vector size: chat models only
+        *((f.max_output, f.source) for f in found if model.kind == "chat"),
     )
     for field, vendor_value, candidates, rule_value in (
         ("context_window_tokens", model.context_window, context_candidates, rule_context),
