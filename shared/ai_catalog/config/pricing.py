@@ -39,11 +39,15 @@ def _base(value: Any) -> Decimal | None:
     return value / _MILLION if isinstance(value, Decimal) else None
 
 
-def _tiers(input_mtok: Any, output_mtok: Any) -> tuple[PriceTier, ...]:
+def _tiers(price: Any) -> tuple[PriceTier, ...]:
+    """Each tier's rates, cache rates included (cached tokens above 200K are not billed at the
+    base cache rate)."""
     starts: dict[int, dict[str, Decimal]] = {}
     for field, value in (
-        ("input_token_cost_rate", input_mtok),
-        ("output_token_cost_rate", output_mtok),
+        ("input_token_cost_rate", getattr(price, "input_mtok", None)),
+        ("output_token_cost_rate", getattr(price, "output_mtok", None)),
+        ("cache_read_token_cost_rate", getattr(price, "cache_read_mtok", None)),
+        ("cache_write_token_cost_rate", getattr(price, "cache_write_mtok", None)),
     ):
         if isinstance(value, TieredPrices):
             for tier in value.tiers:
@@ -73,7 +77,7 @@ def _genai_price(provider: str, model_id: str, day: date) -> PriceQuote | None:
         output=_base(output_mtok),
         cache_read=_base(getattr(price, "cache_read_mtok", None)),
         cache_write=_base(getattr(price, "cache_write_mtok", None)),
-        tiers=_tiers(input_mtok, output_mtok),
+        tiers=_tiers(price),
         context_window=(
             model.context_window
             if isinstance(model.context_window, int) and is_model_itself(model, model_id)
