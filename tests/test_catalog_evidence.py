@@ -146,3 +146,11 @@ def test_a_named_target_wins_over_the_catalogs_stale_alias_entry() -> None:
     config, _ = _config("mistral", models[0])
     assert config.get("input_token_cost_rate") != Decimal("0.000002")
     assert config["context_window_tokens"] == 262_144
+
+
+def test_an_embedding_model_priced_for_input_only_keeps_its_price() -> None:
+    model = VendorModel(provider="openai", id="text-embedding-3-small", kind="embedding")
+    config, sources = _config("openai", model)
+    assert config["input_token_cost_rate"] == Decimal("2E-8")
+    assert "output_token_cost_rate" not in config
+    assert sources["input_token_cost_rate"] == GENAI_PRICES_SOURCE

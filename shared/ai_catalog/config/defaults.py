@@ -122,7 +122,7 @@ def _prices(
         pairs = tuple(
             ((p["input_token_cost_rate"], p["output_token_cost_rate"]), name)
             for name, p in offers.items()
-            if p["input_token_cost_rate"] is not None and p["output_token_cost_rate"] is not None
+            if p["input_token_cost_rate"] is not None  # an embedding model has no output rate
         )
         pair, source, conflict = majority(pairs)
         if conflict is not None:
