@@ -13,6 +13,10 @@ from ai_catalog.store.migrations import migrate
 from ai_catalog.store.postgres import PostgresStore
 from tests.support.databases import PG_HOST, PG_PORT, PG_USER, SQL_DIR, conninfo
 
+# Whatever a test's environment leaves out, a sync in it never fetches models.dev from the
+# network (processes and code that read os.environ).
+os.environ.setdefault("SYNC_MODELS_DEV_URL", "off")
+
 
 def load_migrations(
     host: str, port: int, user: str, dbname: str, password: str | None, **_: object

@@ -99,7 +99,7 @@ async def test_a_config_version_change_rebuilds_everything(
     models = [_model("llama-3.3-70b-versatile"), _model("llama-3.1-8b-instant")]
     await _sync(store, *models)
     builds.clear()
-    monkeypatch.setattr(listing, "config_version", lambda env: "pricing data updated")
+    monkeypatch.setattr(listing, "config_version", lambda env, catalogs=(): "pricing data updated")
     result = await _sync(store, *models)
     assert sorted(builds) == ["llama-3.1-8b-instant", "llama-3.3-70b-versatile"]
     assert result.results[0].unchanged == 2  # rebuilt, and the same configs came out

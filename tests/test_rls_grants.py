@@ -33,6 +33,12 @@ TABLE_STATEMENTS = {
         "delete": "delete from ai_model_changes",
     },
     "ai_sync_status": {"select": "select * from ai_sync_status"},
+    "ai_catalog_copies": {
+        "select": "select count(*) from ai_catalog_copies",
+        "insert": "insert into ai_catalog_copies (source, document) values ('x', '{}')",
+        "update": "update ai_catalog_copies set etag = 'e'",
+        "delete": "delete from ai_catalog_copies",
+    },
 }
 ALLOWED = {
     ("authenticated", "ai_providers"): {"select"},
@@ -40,6 +46,7 @@ ALLOWED = {
     ("service_role", "ai_sync_runs"): ALL,
     ("service_role", "ai_model_changes"): {"select", "insert"},  # the history is append-only
     ("service_role", "ai_sync_status"): {"select"},
+    ("service_role", "ai_catalog_copies"): {"select", "insert", "update"},  # a copy is replaced
 }
 FUNCTIONS = {
     "sync_apply_provider_models": "select sync_apply_provider_models('zz', '[]'::jsonb)",
@@ -54,6 +61,8 @@ FUNCTIONS = {
     "ai_overridden_fields": "select ai_overridden_fields('{}'::jsonb, '{}'::jsonb)",
     "sync_claim_run": "select sync_claim_run(gen_random_uuid())",
     "sync_model_fingerprints": "select sync_model_fingerprints('zz')",
+    "sync_save_catalog_copy": "select sync_save_catalog_copy('zz', '{}'::jsonb)",
+    "sync_load_catalog_copy": "select sync_load_catalog_copy('zz')",
 }
 
 
@@ -122,7 +131,12 @@ def test_rls_is_enabled_on_every_table(db: psycopg.Connection) -> None:
            join pg_namespace n on n.oid = c.relnamespace
            where n.nspname = 'public' and c.relkind = 'r' order by 1"""
     ).fetchall()
-    assert tables == [("ai_model_changes", True), ("ai_providers", True), ("ai_sync_runs", True)]
+    assert tables == [
+        ("ai_catalog_copies", True),
+        ("ai_model_changes", True),
+        ("ai_providers", True),
+        ("ai_sync_runs", True),
+    ]
 
 
 def test_service_role_without_bypassrls_still_syncs(db: psycopg.Connection) -> None:

@@ -21,8 +21,11 @@ from uuid import UUID
 import httpx
 from pydantic import BaseModel, Field
 
+from ai_catalog.config.sources import CatalogSource
+from ai_catalog.config.sources.models_dev import MODELS_DEV_SOURCE
 from ai_catalog.errors import AlreadyRunning, LockTimeout, SyncError
 from ai_catalog.store.base import CatalogStore
+from ai_catalog.store.run_catalogs import RunCatalogs, load_models_dev
 from ai_catalog.types import VendorResult
 from ai_catalog.vendors import (
     PROVIDERS,
@@ -61,6 +64,9 @@ class RunOutcome(BaseModel):
     dry_run: bool = False
     results: list[ProviderResult] = Field(default_factory=list)
     totals: dict[str, int] = Field(default_factory=dict)
+    catalogs: dict[str, str] = Field(default_factory=dict)
+    """Maintained catalog read at run time -> which copy the run used (`live`, `last good copy
+    of ...`, `none (...)`, `off`)."""
 
     @property
     def only_collided(self) -> bool:
@@ -143,13 +149,22 @@ async def run_sync(
         raise
     enabled = set(enabled_providers(env))
     started = time.perf_counter()
+    catalogs = RunCatalogs()
 
     async def one(provider: str) -> ProviderResult:
         if provider not in enabled:
             result = ProviderResult(provider=provider, status="skipped", error="not configured")
         else:
             result = await _sync_provider(
-                store, provider, request, run_id, env, client, max_deactivate_share, policy
+                store,
+                provider,
+                request,
+                run_id,
+                env,
+                client,
+                max_deactivate_share,
+                policy,
+                catalogs.sources,
             )
         if on_result is not None:
             try:
@@ -162,6 +177,8 @@ async def run_sync(
         return result
 
     try:
+        if enabled & set(providers):  # read once per run, only when a vendor will be listed
+            catalogs = await _run_catalogs(store, client, env, keep=not request.dry_run)
         results = list(await asyncio.gather(*(one(p) for p in providers)))
     except BaseException as exc:  # cancelled or a bug: the run row must not stay "running"
         await _fail_run(store, run_id, f"run aborted: {type(exc).__name__}: {exc}")
@@ -173,6 +190,7 @@ async def run_sync(
         dry_run=request.dry_run,
         results=results,
         totals=row.get("totals") or {},
+        catalogs=catalogs.copies,
     )
     log.info(
         "run finished",
@@ -183,9 +201,21 @@ async def run_sync(
             "dry_run": request.dry_run,
             "seconds": round(time.perf_counter() - started, 3),
             "totals": outcome.totals,
+            "catalogs": outcome.catalogs,
         },
     )
     return outcome
+
+
+async def _run_catalogs(
+    store: CatalogStore, client: httpx.AsyncClient, env: Mapping[str, str], *, keep: bool
+) -> RunCatalogs:
+    """The run's maintained catalogs; a fault in reading one never fails the run."""
+    try:
+        return await load_models_dev(store, client, env, keep=keep)
+    except Exception as exc:
+        log.exception("models.dev could not be read")
+        return RunCatalogs(copies={MODELS_DEV_SOURCE: f"none ({type(exc).__name__})"})
 
 
 async def _sync_provider(
@@ -197,12 +227,15 @@ async def _sync_provider(
     client: httpx.AsyncClient,
     max_deactivate_share: float,
     policy: RetryPolicy | None,
+    catalogs: Sequence[CatalogSource] = (),
 ) -> ProviderResult:
     started = time.perf_counter()
     stats: dict[str, Any] = {}
     try:
         known = await store.model_fingerprints(provider)
-        catalog = await fetch_catalog(provider, client, env, policy=policy, known=known)
+        catalog = await fetch_catalog(
+            provider, client, env, policy=policy, known=known, catalogs=catalogs
+        )
         stats = {
             "listed": len(catalog.entries),
             "skipped_malformed": catalog.skipped_malformed,

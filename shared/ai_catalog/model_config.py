@@ -200,6 +200,10 @@ class PriceTier(_Strict):
     """USD per input token within this tier."""
     output_token_cost_rate: TokenRate | None = None
     """USD per output token within this tier."""
+    cache_read_token_cost_rate: TokenRate | None = None
+    """USD per cached input token read within this tier (null: the base cache-read rate)."""
+    cache_write_token_cost_rate: TokenRate | None = None
+    """USD per input token written to the cache within this tier (null: the base rate)."""
 
 
 class ModelConfig(BaseModel):

@@ -70,6 +70,8 @@ class VendorModel(_Frozen):
     aliases: tuple[str, ...] = ()
     base_model: str | None = None
     """For fine-tunes: the model it was tuned from."""
+    alias_of: str | None = None
+    """For an alias: the model it points to, as the vendor's own listing names it."""
     family: str | None = None
     """A vendor-given family or tokenizer hint (Ollama `details.family`, OpenRouter tokenizer)."""
     raw: dict[str, Any] = Field(default_factory=dict)

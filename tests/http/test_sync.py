@@ -60,8 +60,9 @@ async def test_all_vendors_succeed_is_200_with_counts_and_new_ids(
     response = await client.post("/functions/v1/sync-ai-models", headers=auth)
     assert response.status_code == 200, response.text
     body = response.json()
-    assert set(body) == {"run_id", "status", "dry_run", "results", "totals"}
+    assert set(body) == {"run_id", "status", "dry_run", "results", "totals", "catalogs"}
     assert (body["status"], body["dry_run"]) == ("succeeded", False)
+    assert body["catalogs"] == {"models.dev": "off"}  # which copy of models.dev the run used
     UUID(body["run_id"])
     results = by_provider(response)
     assert all(set(r) == RESULT_KEYS for r in results.values())

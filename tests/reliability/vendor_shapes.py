@@ -219,7 +219,7 @@ def model_ids(provider: str, count: int = 10) -> list[str]:
 
 
 def vendor_env(server_url: Callable[[str], str], *providers: str) -> dict[str, str]:
-    env: dict[str, str] = {}
+    env: dict[str, str] = {"SYNC_MODELS_DEV_URL": "off"}  # tests never reach the network
     for provider in providers:
         prefix = "GOOGLE" if provider == "google" else provider.upper()
         env[f"{prefix}_API_KEY"] = key_of(provider)

@@ -22,7 +22,7 @@ VENDOR_BASES = {
 
 
 def vendor_env(*providers: str) -> dict[str, str]:
-    env: dict[str, str] = {}
+    env: dict[str, str] = {"SYNC_MODELS_DEV_URL": "off"}  # tests never reach the network
     for provider in providers:
         env[f"{provider.upper()}_API_KEY"] = VENDOR_KEY
         env[f"{provider.upper()}_BASE_URL"] = VENDOR_BASES[provider]

@@ -29,7 +29,11 @@ class LocalVendor:
         return self.state.listings["openai"]
 
     def env(self) -> dict[str, str]:
-        return {"OPENAI_API_KEY": VENDOR_KEY, "OPENAI_BASE_URL": self.base_url}
+        return {
+            "OPENAI_API_KEY": VENDOR_KEY,
+            "OPENAI_BASE_URL": self.base_url,
+            "SYNC_MODELS_DEV_URL": "off",  # tests never reach the network
+        }
 
 
 @contextmanager

@@ -83,7 +83,11 @@ class FakeVendor:
         return self.state.hooks
 
     def env(self) -> dict[str, str]:
-        return {"OPENAI_API_KEY": VENDOR_KEY, "OPENAI_BASE_URL": f"{self.url}/openai"}
+        return {
+            "OPENAI_API_KEY": VENDOR_KEY,
+            "OPENAI_BASE_URL": f"{self.url}/openai",
+            "SYNC_MODELS_DEV_URL": "off",  # tests never reach the network
+        }
 
 
 @contextmanager
@@ -153,7 +157,7 @@ def clean_env(extra: dict[str, str]) -> dict[str, str]:
         if not k.endswith(("_API_KEY", "_BASE_URL", "_ENABLED"))
         and not k.startswith(("SUPABASE_", "SYNC_", "DATABASE_URL"))
     }
-    return {**keep, **extra}
+    return {**keep, "SYNC_MODELS_DEV_URL": "off", **extra}  # tests never reach the network
 
 
 @dataclass

@@ -45,7 +45,11 @@ def fast_policy(sleep: SleepRecorder | None = None, attempts: int = 3) -> RetryP
 
 
 def env_for(provider: str, **extra: str) -> dict[str, str]:
-    env = {f"{provider.upper()}_BASE_URL": BASES[provider], **extra}
+    env = {
+        f"{provider.upper()}_BASE_URL": BASES[provider],
+        "SYNC_MODELS_DEV_URL": "off",  # tests never reach the network
+        **extra,
+    }
     if provider == "google":
         env["GOOGLE_API_KEY"] = KEY
     elif provider != "ollama":

@@ -34,8 +34,9 @@ Echo = Callable[[str], None]
 
 
 def demo_env(base_url: str) -> dict[str, str]:
-    """Keys and base URLs for the sample vendors only: the demo never sees real keys."""
-    env: dict[str, str] = {}
+    """Keys and base URLs for the sample vendors only: the demo never sees real keys, and
+    fetches no maintained catalog (it runs offline)."""
+    env: dict[str, str] = {"SYNC_MODELS_DEV_URL": "off"}
     for provider in LISTS:
         env[f"{provider.upper()}_API_KEY"] = DEMO_KEY
         env[f"{provider.upper()}_BASE_URL"] = f"{base_url}/{provider}"

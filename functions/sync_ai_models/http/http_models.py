@@ -60,6 +60,9 @@ class RunResponse(_Model):
     """One entry per vendor asked for, configured or not."""
     totals: dict[str, int]
     """Counts summed over the vendors."""
+    catalogs: dict[str, str] = Field(default_factory=dict)
+    """Maintained catalog read at run time -> which copy the run used: `live`, `last good copy
+    of <time> (<why>)`, `none (<why>)` or `off`."""
 
     @classmethod
     def from_outcome(cls, outcome: RunOutcome) -> RunResponse:
@@ -69,6 +72,7 @@ class RunResponse(_Model):
             dry_run=outcome.dry_run,
             results=outcome.results,
             totals=outcome.totals,
+            catalogs=outcome.catalogs,
         )
 
 

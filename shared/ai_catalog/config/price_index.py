@@ -9,6 +9,7 @@ dated-id retry included (a test compares both over every id the library knows).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
@@ -18,6 +19,8 @@ from genai_prices import data_snapshot
 from genai_prices import types as gp
 
 _NONE = 1 << 62  # "no index": larger than any model position
+_DATE_SUFFIX = re.compile(r"-(\d{4}-\d{2}-\d{2}|\d{8}|\d{4}|\d{3})$")
+"""A snapshot at the end of an id: -2024-08-06, -20241022, -0613 / -2411, Gemini's -001."""
 
 
 def _simple_clauses(match: Any) -> Iterator[tuple[str, str]] | None:
@@ -32,6 +35,48 @@ def _simple_clauses(match: Any) -> Iterator[tuple[str, str]] | None:
             return None
         return (clause for part in parts if part is not None for clause in part)
     return None
+
+
+def undated(model_ref: str) -> str:
+    """The id without a trailing snapshot (`gpt-4o-2024-08-06` -> `gpt-4o`)."""
+    return _DATE_SUFFIX.sub("", model_ref)
+
+
+def listed_names(model: gp.ModelInfo) -> frozenset[str]:
+    """The ids genai-prices writes out for a model: its own id and the text of each equals,
+    starts-with, contains or ends-with alternative of its rule (an `and` or a regex names no id).
+    """
+    names = {model.id.lower()}
+    pending = [model.match]
+    while pending:
+        clause = pending.pop()
+        if isinstance(clause, gp.ClauseOr):
+            pending.extend(clause.or_)
+        elif isinstance(clause, gp.ClauseEquals):
+            names.add(clause.equals.lower())
+        elif isinstance(clause, gp.ClauseStartsWith):
+            names.add(clause.starts_with.lower())
+        elif isinstance(clause, gp.ClauseContains):
+            names.add(clause.contains.lower())
+        elif isinstance(clause, gp.ClauseEndsWith):
+            names.add(clause.ends_with.lower())
+    return frozenset(names)
+
+
+def names_model(model: gp.ModelInfo, model_ref: str) -> bool:
+    """True when genai-prices lists this id (or its undated form) for the model itself, not
+    when a prefix, contains or regex rule only catches it as a sibling."""
+    names = listed_names(model)
+    ref = model_ref.lower()
+    return ref in names or undated(ref) in names
+
+
+def is_model_itself(model: gp.ModelInfo, model_ref: str) -> bool:
+    """True when the entry is this model (its id, or a dated snapshot of it): only then are
+    the entry's own facts (its context window) the model's. An id the entry merely lists at
+    the same price (`gpt-5-chat-latest` under `gpt-5`) is not."""
+    ref = model_ref.lower()
+    return model.id.lower() in (ref, undated(ref))
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from typing import Any
 
 from genai_prices.types import TieredPrices
 
-from ai_catalog.config.price_index import price_index
+from ai_catalog.config.price_index import is_model_itself, names_model, price_index
 from ai_catalog.model_config import PriceTier
 
 GENAI_PRICES_SOURCE = f"genai-prices@{version('genai-prices')}"
@@ -39,11 +39,15 @@ def _base(value: Any) -> Decimal | None:
     return value / _MILLION if isinstance(value, Decimal) else None
 
 
-def _tiers(input_mtok: Any, output_mtok: Any) -> tuple[PriceTier, ...]:
+def _tiers(price: Any) -> tuple[PriceTier, ...]:
+    """Each tier's rates, cache rates included (cached tokens above 200K are not billed at the
+    base cache rate)."""
     starts: dict[int, dict[str, Decimal]] = {}
     for field, value in (
-        ("input_token_cost_rate", input_mtok),
-        ("output_token_cost_rate", output_mtok),
+        ("input_token_cost_rate", getattr(price, "input_mtok", None)),
+        ("output_token_cost_rate", getattr(price, "output_mtok", None)),
+        ("cache_read_token_cost_rate", getattr(price, "cache_read_mtok", None)),
+        ("cache_write_token_cost_rate", getattr(price, "cache_write_mtok", None)),
     ):
         if isinstance(value, TieredPrices):
             for tier in value.tiers:
@@ -53,7 +57,9 @@ def _tiers(input_mtok: Any, output_mtok: Any) -> tuple[PriceTier, ...]:
 
 
 def genai_price(provider: str, model_id: str) -> PriceQuote | None:
-    """The model's current price, or None when genai-prices does not know the model."""
+    """The model's current price, or None when genai-prices does not list this id by name (a
+    prefix or contains rule that catches a sibling is not evidence). The context window only
+    when the entry is the model itself."""
     return _genai_price(provider, model_id, datetime.now(tz=UTC).date())
 
 
@@ -61,7 +67,7 @@ def genai_price(provider: str, model_id: str) -> PriceQuote | None:
 def _genai_price(provider: str, model_id: str, day: date) -> PriceQuote | None:
     # `day` is in the key so a long-running worker picks up a dated price change.
     model = price_index().find(PROVIDER_IDS.get(provider, provider), model_id)
-    if model is None:
+    if model is None or not names_model(model, model_id):
         return None
     price = model.get_prices(datetime.combine(day, time(12), tzinfo=UTC))
     input_mtok = getattr(price, "input_mtok", None)
@@ -71,6 +77,10 @@ def _genai_price(provider: str, model_id: str, day: date) -> PriceQuote | None:
         output=_base(output_mtok),
         cache_read=_base(getattr(price, "cache_read_mtok", None)),
         cache_write=_base(getattr(price, "cache_write_mtok", None)),
-        tiers=_tiers(input_mtok, output_mtok),
-        context_window=model.context_window if isinstance(model.context_window, int) else None,
+        tiers=_tiers(price),
+        context_window=(
+            model.context_window
+            if isinstance(model.context_window, int) and is_model_itself(model, model_id)
+            else None
+        ),
     )

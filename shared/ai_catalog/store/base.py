@@ -223,6 +223,20 @@ class CatalogStore(ABC):
         )
         return config
 
+    async def save_catalog_copy(self, source: str, document: Any, etag: str | None) -> None:
+        """Keeps a maintained catalog's document as its last good copy."""
+        await self._rpc(
+            "sync_save_catalog_copy",
+            {"p_source": source, "p_document": JsonArg(document), "p_etag": etag},
+        )
+
+    async def load_catalog_copy(self, source: str) -> dict[str, Any] | None:
+        """The last good copy: {document, etag, fetched_at}, or None."""
+        copy: dict[str, Any] | None = await self._rpc(
+            "sync_load_catalog_copy", {"p_source": source}
+        )
+        return copy
+
     async def get_model_config(self, provider: str, api_identifier: str) -> ModelConfig | None:
         row = await self._rpc(
             "sync_get_model_config", {"p_provider": provider, "p_api_identifier": api_identifier}

@@ -75,9 +75,13 @@ def rates_for(config: ModelConfig, input_tokens: int) -> Rates:
     return Rates(
         tier.input_token_cost_rate if tier.input_token_cost_rate is not None else rates.input,
         tier.output_token_cost_rate if tier.output_token_cost_rate is not None else rates.output,
-        rates.cache_read,
-        rates.cache_write,
+        _or(tier.cache_read_token_cost_rate, rates.cache_read),
+        _or(tier.cache_write_token_cost_rate, rates.cache_write),
     )
+
+
+def _or(tier_rate: Decimal | None, base_rate: Decimal | None) -> Decimal | None:
+    return tier_rate if tier_rate is not None else base_rate
 
 
 def part_cost(tokens: int, rate: Decimal | None) -> Decimal | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
@@ -13,6 +13,7 @@ from typing import Any
 import httpx
 
 from ai_catalog.config.defaults import build_default_config
+from ai_catalog.config.sources import CatalogSource
 from ai_catalog.config.version import config_version, entry_fingerprint
 from ai_catalog.types import CatalogEntry, EntryClaim, VendorModel
 from ai_catalog.vendors._http import RetryPolicy
@@ -42,9 +43,12 @@ class ProviderCatalog:
 
 
 def to_entry(
-    model: VendorModel, env: Mapping[str, str], fingerprint: str | None = None
+    model: VendorModel,
+    env: Mapping[str, str],
+    fingerprint: str | None = None,
+    catalogs: Sequence[CatalogSource] = (),
 ) -> CatalogEntry:
-    config, sources = build_default_config(model.provider, model, env=env)
+    config, sources = build_default_config(model.provider, model, env=env, sources=catalogs)
     return CatalogEntry(
         api_identifier=model.id,
         name=model.name,
@@ -86,28 +90,37 @@ async def list_vendor_models(
     return result.models, result.skipped_malformed, adapter.http.requests_sent
 
 
-def _checked_entry(model: VendorModel, env: Mapping[str, str], fingerprint: str) -> CatalogEntry:
-    entry = to_entry(model, env, fingerprint)
+def _checked_entry(
+    model: VendorModel,
+    env: Mapping[str, str],
+    fingerprint: str,
+    catalogs: Sequence[CatalogSource],
+) -> CatalogEntry:
+    entry = to_entry(model, env, fingerprint, catalogs)
     check_entry(entry)
     return entry
 
 
 def _build_page(
-    adapter: ProviderAdapter, items: list[Any], env: Mapping[str, str], known: Mapping[str, str]
+    adapter: ProviderAdapter,
+    items: list[Any],
+    env: Mapping[str, str],
+    known: Mapping[str, str],
+    catalogs: Sequence[CatalogSource],
 ) -> tuple[ListResult, list[CatalogEntry | EntryClaim]]:
     """Parses a page and builds each entry; an entry that fails any step is skipped, counted.
     A model whose fingerprint is in `known` (unchanged since the last sync) becomes a claim."""
     parsed = adapter.parse_entries(items)
-    version = config_version(env)
+    version = config_version(env, catalogs)
     entries: list[CatalogEntry | EntryClaim] = []
     for model in parsed.models:
         try:
             fingerprint = entry_fingerprint(model, version)
             if known.get(model.id) == fingerprint:
-                expand = partial(_checked_entry, model, env, fingerprint)
+                expand = partial(_checked_entry, model, env, fingerprint, catalogs)
                 entries.append(EntryClaim(model.id, fingerprint, model.kind, expand))
                 continue
-            entries.append(_checked_entry(model, env, fingerprint))
+            entries.append(_checked_entry(model, env, fingerprint, catalogs))
         except Exception as exc:  # one bad entry never fails its vendor
             parsed.skip_reasons[skip_reason(exc)] += 1
     return parsed, entries
@@ -129,17 +142,19 @@ async def fetch_catalog(
     *,
     policy: RetryPolicy | None = None,
     known: Mapping[str, str] | None = None,
+    catalogs: Sequence[CatalogSource] = (),
 ) -> ProviderCatalog:
     """List one vendor's models over `client` and build each default config; a model whose
     fingerprint `known` holds (id -> fingerprint of the last sync) comes back as a claim.
 
     Raises ProviderNotConfigured without a key, ProviderError for any other failure (then
     nothing should be written for this vendor), ProviderTransportError past the vendor's
-    deadline (SYNC_VENDOR_DEADLINE_SECONDS)."""
+    deadline (SYNC_VENDOR_DEADLINE_SECONDS). `catalogs`: maintained catalogs read at run time
+    (the run's copy of models.dev), consulted beside the bundled ones."""
     limits = limits_from_env(env, provider)
     try:
         async with asyncio.timeout(limits.deadline_seconds):
-            return await _fetch_catalog(provider, client, env, policy, known or {})
+            return await _fetch_catalog(provider, client, env, policy, known or {}, catalogs)
     except TimeoutError:
         raise ProviderTransportError(
             provider, f"no complete listing within the {limits.deadline_seconds:g}s deadline"
@@ -152,6 +167,7 @@ async def _fetch_catalog(
     env: Mapping[str, str],
     policy: RetryPolicy | None,
     known: Mapping[str, str],
+    catalogs: Sequence[CatalogSource],
 ) -> ProviderCatalog:
     started = time.perf_counter()
     adapter = _adapter(provider, client, env, policy)
@@ -164,7 +180,9 @@ async def _fetch_catalog(
         nonlocal paged
         paged += len(items)
         pages.append(
-            asyncio.ensure_future(asyncio.to_thread(_build_page, adapter, items, env, known))
+            asyncio.ensure_future(
+                asyncio.to_thread(_build_page, adapter, items, env, known, catalogs)
+            )
         )
 
     adapter.on_page = on_page
@@ -175,7 +193,7 @@ async def _fetch_catalog(
         await asyncio.gather(*pages, return_exceptions=True)
         raise
     if paged != len(raw):  # an adapter that does not report pages: all at once
-        done = [await asyncio.to_thread(_build_page, adapter, raw, env, known)]
+        done = [await asyncio.to_thread(_build_page, adapter, raw, env, known, catalogs)]
     reasons: Counter[str] = sum((parsed.skip_reasons for parsed, _ in done), Counter())
     entries, duplicates = last_of_each_id([entry for _, page in done for entry in page])
     requests = adapter.http.requests_sent

@@ -1,5 +1,5 @@
 """Mistral: capabilities decide chat (then ids drop OCR and transcription); `created` is the
-request time, so it is not kept as a release date."""
+request time, so it is not kept as a release date; an alias entry names its target."""
 
 from __future__ import annotations
 
@@ -51,4 +51,14 @@ class MistralAdapter(OpenAICompatAdapter):
             "deprecated": True if deprecation else None,
             "aliases": tuple(str_list(entry.get("aliases"))),
             "base_model": entry.get("root") if entry.get("type") == "fine-tuned" else None,
+            "alias_of": alias_target(model_id, entry),
         }
+
+
+def alias_target(model_id: str, entry: dict[str, Any]) -> str | None:
+    """The model an alias entry points to: Mistral names it in `name` and lists it among the
+    entry's `aliases` (`mistral-medium-latest` -> `mistral-medium-2508`)."""
+    name = entry.get("name")
+    if entry.get("type") == "fine-tuned" or not isinstance(name, str) or name == model_id:
+        return None
+    return name if name in str_list(entry.get("aliases")) else None
