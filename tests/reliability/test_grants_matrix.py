@@ -61,6 +61,9 @@ FUNCTIONS: dict[str, frozenset[str]] = {
     "public.sync_cron_run()": SERVICE,
     "public.sync_fail_stale_runs(numeric)": SERVICE,
     "public.sync_finish_run(uuid, jsonb, text)": SERVICE,
+    # the last good copy of a run-time catalog (models.dev)
+    "public.sync_load_catalog_copy(text)": SERVICE,
+    "public.sync_save_catalog_copy(text, jsonb, text)": SERVICE,
     "public.sync_get_model_config(text, text)": SERVICE,
     "public.sync_mark_stale(jsonb, jsonb, jsonb)": SERVICE,
     "public.sync_merge_config(jsonb, jsonb, jsonb)": SERVICE,
@@ -95,6 +98,7 @@ APPEND = frozenset({"select", "insert"})
 TABLES: dict[str, dict[str, frozenset[str]]] = {
     "public.ai_providers": {"authenticated": READ, "service_role": ALL},  # RLS: see below
     "public.ai_sync_runs": {"service_role": ALL},
+    "public.ai_catalog_copies": {"service_role": frozenset({"select", "insert", "update"})},
     "public.ai_model_changes": {"service_role": APPEND},  # the history is append-only
     "public.ai_sync_status": {"service_role": READ},
     "public.ai_sync_app_status": {"authenticated": READ, "service_role": READ},
@@ -105,6 +109,7 @@ TABLES: dict[str, dict[str, frozenset[str]]] = {
 ROW_SECURITY = {  # tables (not views) and whether RLS is on
     "public.ai_providers": True,
     "public.ai_sync_runs": True,
+    "public.ai_catalog_copies": True,
     "public.ai_model_changes": True,
     "sync_ai_models.settings": True,
     "sync_ai_models.adopted_models": True,
