@@ -6,11 +6,10 @@ from decimal import Decimal
 
 import pytest
 
-from ai_catalog.config.defaults import build_default_config
 from ai_catalog.config.limits_catalog import catalog_available
 from ai_catalog.config.pricing import GENAI_PRICES_SOURCE
 from ai_catalog.vendors import VendorModel, VendorPrices
-from ai_catalog.vendors.defaults import default_config_for
+from ai_catalog.vendors.defaults import build_default_config, default_config_for
 
 NO_CAP: dict[str, str] = {}
 

@@ -15,10 +15,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ai_catalog.config.defaults import build_default_config
 from ai_catalog.types import Capabilities, VendorModel, VendorPrices
 from ai_catalog.vendors import PROVIDERS
 from ai_catalog.vendors import parse_page as parse_body
+from ai_catalog.vendors.defaults import build_default_config
 from ai_catalog.vendors.listing import to_entry
 
 ORIGINAL = jsonschema.Draft202012Validator(

@@ -26,8 +26,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from ai_catalog.config.defaults import build_default_config
 from ai_catalog.vendors import PROVIDERS, VendorModel, fetch_catalog
+from ai_catalog.vendors.defaults import build_default_config
 from sync_ai_models.http.local_server import free_port
 
 DELAY = 0.2

@@ -3,6 +3,8 @@
 Order, highest first: the vendor's API (limits; prices where published), genai-prices (prices
 and context windows), the limits catalog (`config.limits_catalog`), family rules
 (`config.limit_rules`, `config.tokenizer_rules`), the app setting `APP_MAX_OUTPUT_TOKENS`.
+What is particular to a provider (its tokenizer and limit rows, its ids in genai-prices and the
+catalog) comes in as its `ProviderRules`, stated by its adapter.
 A price is never invented: unknown stays null (and the model is not enabled for billing).
 Prices come as a set from one source; fine-tunes get no genai-prices price (theirs differs from
 the base model's) but take tokenizer and limits from their base.
@@ -19,6 +21,7 @@ from typing import Any
 from ai_catalog.config.limit_rules import rule_limits
 from ai_catalog.config.limits_catalog import CATALOG_SOURCE, catalog_limits
 from ai_catalog.config.pricing import genai_price
+from ai_catalog.config.provider_rules import ProviderRules
 from ai_catalog.config.tokenizer_rules import tokenizer_for
 from ai_catalog.model_config import ModelConfig, NoTokenization, TokenizationStrategy
 from ai_catalog.types import VendorModel
@@ -45,13 +48,13 @@ def app_output_cap(env: Mapping[str, str] | None = None) -> int | None:
     return value if value > 0 else None
 
 
-def _tokenization(provider: str, model: VendorModel) -> TokenizationStrategy:
+def _tokenization(rules: ProviderRules, model: VendorModel) -> TokenizationStrategy:
     if model.kind in _UNTOKENIZED_KINDS:
         return NoTokenization()
-    return tokenizer_for(provider, model.base_model or model.id)
+    return tokenizer_for(rules.tokenizers, model.base_model or model.id)
 
 
-def _prices(provider: str, model: VendorModel, out: dict[str, Any], src: dict[str, str]) -> None:
+def _prices(prices_id: str, model: VendorModel, out: dict[str, Any], src: dict[str, str]) -> None:
     vp = model.prices
     if vp is not None and vp.input is not None and vp.output is not None:
         rates: dict[str, Decimal | None] = {
@@ -61,7 +64,7 @@ def _prices(provider: str, model: VendorModel, out: dict[str, Any], src: dict[st
             "cache_write_token_cost_rate": vp.cache_write,
         }
         source = VENDOR
-    elif model.base_model is None and (quote := genai_price(provider, model.id)) is not None:
+    elif model.base_model is None and (quote := genai_price(prices_id, model.id)) is not None:
         rates = {
             "input_token_cost_rate": quote.input,
             "output_token_cost_rate": quote.output,
@@ -80,11 +83,17 @@ def _prices(provider: str, model: VendorModel, out: dict[str, Any], src: dict[st
             src[field] = source
 
 
-def _limits(provider: str, model: VendorModel, out: dict[str, Any], src: dict[str, str]) -> None:
+def _limits(
+    prices_id: str,
+    rules: ProviderRules,
+    model: VendorModel,
+    out: dict[str, Any],
+    src: dict[str, str],
+) -> None:
     lookup_id = model.base_model or model.id
-    quote = genai_price(provider, lookup_id)
-    catalog = catalog_limits(provider, lookup_id)
-    rule_context, rule_output = rule_limits(provider, lookup_id)
+    quote = genai_price(prices_id, lookup_id)
+    catalog = catalog_limits(rules, lookup_id)
+    rule_context, rule_output = rule_limits(rules.limits, lookup_id)
     context_candidates = (
         (model.context_window, VENDOR),
         (quote.context_window if quote else None, quote.source if quote else ""),
@@ -138,24 +147,27 @@ def _hard_cap(out: dict[str, Any], src: dict[str, str], app_cap: int | None) -> 
         src["hard_cap_output_tokens"] = src["provider_max_output_tokens"]
 
 
-def build_default_config(
+def build_config(
     provider: str,
     model: VendorModel,
+    rules: ProviderRules,
     *,
     env: Mapping[str, str] | None = None,
     today: date | None = None,
 ) -> tuple[ModelConfig, dict[str, str]]:
-    """The proposed config and, per non-null field, where it came from.
+    """The proposed config and, per non-null field, where it came from. `rules` are the
+    provider's own (its adapter's `rules`; `ai_catalog.vendors.defaults` looks them up by id).
 
     `env` supplies APP_MAX_OUTPUT_TOKENS (default: the process environment); `today` decides
     whether a deprecation date has passed (default: today in UTC)."""
     out: dict[str, Any] = {
         "api_identifier": model.id,
-        "tokenization_strategy": _tokenization(provider, model),
+        "tokenization_strategy": _tokenization(rules, model),
     }
     src: dict[str, str] = {"api_identifier": VENDOR, "tokenization_strategy": RULE}
     _vendor_facts(model, out, src, today or datetime.now(UTC).date())
-    _prices(provider, model, out, src)
-    _limits(provider, model, out, src)
+    prices_id = rules.genai_prices_id or provider
+    _prices(prices_id, model, out, src)
+    _limits(prices_id, rules, model, out, src)
     _hard_cap(out, src, app_output_cap(env))
     return ModelConfig(**out), src

@@ -5,6 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from ai_catalog.config.limit_rules import limit_rule
+from ai_catalog.config.provider_rules import ProviderRules
+from ai_catalog.config.tokenizer_rules import tokenizer_rule
+from ai_catalog.model_config import AnthropicTokenizerStrategy
 from ai_catalog.types import Capabilities, VendorModel
 from ai_catalog.vendors._parse import (
     envelope_list,
@@ -22,6 +26,21 @@ from ai_catalog.vendors.errors import ProviderResponseError
 PAGE_LIMIT = 1000
 API_VERSION = "2023-06-01"
 
+RULES = ProviderRules(
+    tokenizers=(tokenizer_rule(r"", AnthropicTokenizerStrategy(model="(the model)")),),
+    limits=(
+        # The list gave no limits before 2026-03: published per-family figures.
+        limit_rule(r"^claude-3-5-", 200_000, 8_192),
+        limit_rule(r"^claude-3-7-sonnet", 200_000, 64_000),
+        limit_rule(r"^claude-3-", 200_000, 4_096),
+        limit_rule(r"^claude-(sonnet-4|haiku-4|opus-4-5)", 200_000, 64_000),
+        limit_rule(r"^claude-opus-4", 200_000, 32_000),
+        limit_rule(r"^claude-2", 100_000, 4_096),
+    ),
+    catalog_prefixes=("",),
+    catalog_sections=frozenset({"anthropic"}),
+)
+
 
 def _supported(caps: dict[str, Any], key: str) -> bool | None:
     value = caps.get(key)
@@ -34,6 +53,7 @@ class AnthropicAdapter(ProviderAdapter):
     provider = "anthropic"
     default_base_url = "https://api.anthropic.com/v1"
     page_key = "data"
+    rules = RULES
 
     @classmethod
     def auth_headers(cls, key: str | None) -> dict[str, str]:

@@ -10,6 +10,7 @@ from typing import Any, ClassVar
 import httpx
 from pydantic import ValidationError
 
+from ai_catalog.config.provider_rules import ProviderRules
 from ai_catalog.types import VendorModel
 from ai_catalog.vendors._http import RetryPolicy, VendorHTTP
 from ai_catalog.vendors._parse import MalformedEntry, envelope_list
@@ -87,6 +88,10 @@ class ProviderAdapter:
     page_key: ClassVar[str | None] = "data"
     """Where a page body keeps its entries (None: the body is the list)."""
 
+    rules: ClassVar[ProviderRules] = ProviderRules()
+    """The provider's own rules for default configs: tokenizer and limit rows, its keys in the
+    limits catalog and genai-prices."""
+
     def __init__(self, http: VendorHTTP | None = None, limits: VendorLimits | None = None) -> None:
         self._http = http
         self.limits = limits or VendorLimits()
@@ -127,6 +132,11 @@ class ProviderAdapter:
     @classmethod
     def auth_headers(cls, key: str | None) -> dict[str, str]:
         return {"Authorization": f"Bearer {key}"} if key else {}
+
+    @classmethod
+    def base_model_of(cls, model_id: str) -> str | None:
+        """A fine-tune's base model, read from its id alone (None: not a fine-tune)."""
+        return None
 
     @classmethod
     def from_env(

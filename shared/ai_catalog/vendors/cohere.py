@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ai_catalog.config.provider_rules import ProviderRules
 from ai_catalog.types import Capabilities, ModelKind, VendorModel
 from ai_catalog.vendors._parse import envelope_list, opt_bool, opt_count, require_str, str_list
 from ai_catalog.vendors.base import ProviderAdapter
@@ -32,6 +33,10 @@ def cohere_kind(model_id: str, endpoints: list[str]) -> ModelKind:
 class CohereAdapter(ProviderAdapter):
     provider = "cohere"
     default_base_url = "https://api.cohere.com/v1"
+    rules = ProviderRules(
+        catalog_prefixes=("cohere_chat/", ""),
+        catalog_sections=frozenset({"cohere_chat", "cohere"}),
+    )
     page_key = "models"
 
     async def fetch_entries(self) -> list[Any]:

@@ -12,11 +12,11 @@ from typing import Any
 
 import httpx
 
-from ai_catalog.config.defaults import build_default_config
 from ai_catalog.config.version import config_version, entry_fingerprint
 from ai_catalog.types import CatalogEntry, EntryClaim, VendorModel
 from ai_catalog.vendors._http import RetryPolicy
 from ai_catalog.vendors.base import ListResult, ProviderAdapter, skip_reason
+from ai_catalog.vendors.defaults import build_default_config
 from ai_catalog.vendors.entry_checks import check_entry
 from ai_catalog.vendors.errors import ProviderError, ProviderTransportError
 from ai_catalog.vendors.limits import limits_from_env

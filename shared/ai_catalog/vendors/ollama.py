@@ -7,6 +7,7 @@ import asyncio
 from collections.abc import Mapping
 from typing import Any
 
+from ai_catalog.config.provider_rules import ProviderRules
 from ai_catalog.types import Capabilities, ModelKind, VendorModel
 from ai_catalog.vendors._parse import (
     envelope_list,
@@ -49,6 +50,10 @@ def ollama_kind(name: str, family: str | None, capabilities: list[str]) -> Model
 class OllamaAdapter(ProviderAdapter):
     provider = "ollama"
     default_base_url = "http://localhost:11434"
+    rules = ProviderRules(
+        catalog_prefixes=("ollama/",),
+        catalog_sections=frozenset({"ollama"}),
+    )
     page_key = "models"
     key_required = False
     enable_flag = "OLLAMA_ENABLED"

@@ -3,9 +3,11 @@ strings in USD per token ("-1" = unknown); output modalities give the kind; `lin
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
+from ai_catalog.config.provider_rules import ProviderRules
 from ai_catalog.types import Capabilities, ModelKind, VendorModel, VendorPrices
 from ai_catalog.vendors._parse import (
     envelope_list,
@@ -18,7 +20,16 @@ from ai_catalog.vendors._parse import (
     unix_time,
 )
 from ai_catalog.vendors.base import ProviderAdapter
+from ai_catalog.vendors.openai import TOKENIZER_RULES as OPENAI_TOKENIZER_RULES
+from ai_catalog.vendors.openai import fine_tune_base
 from ai_catalog.vendors.units import to_decimal
+
+RULES = ProviderRules(
+    # Only `openai/...` models run on OpenAI's tokenizer here.
+    tokenizers=tuple(replace(rule, id_prefix="openai/") for rule in OPENAI_TOKENIZER_RULES),
+    catalog_prefixes=("openrouter/",),
+    catalog_sections=frozenset({"openrouter"}),
+)
 
 
 def openrouter_per_token(value: Any) -> Decimal | None:
@@ -56,6 +67,11 @@ class OpenRouterAdapter(ProviderAdapter):
     default_base_url = "https://openrouter.ai/api/v1"
     key_required = False
     enable_flag = "OPENROUTER_ENABLED"
+    rules = RULES
+
+    @classmethod
+    def base_model_of(cls, model_id: str) -> str | None:
+        return fine_tune_base(model_id)
 
     async def fetch_entries(self) -> list[Any]:
         entries: list[Any] = []

@@ -6,6 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from ai_catalog.config.provider_rules import ProviderRules
 from ai_catalog.types import Capabilities, ModelKind, VendorPrices
 from ai_catalog.vendors._parse import envelope_list, str_list
 from ai_catalog.vendors.kind_rules import kind_by_id, kind_rules
@@ -43,6 +44,11 @@ def xai_prices(entry: dict[str, Any]) -> VendorPrices | None:
 class XAIAdapter(OpenAICompatAdapter):
     provider = "xai"
     default_base_url = "https://api.x.ai/v1"
+    rules = ProviderRules(
+        catalog_prefixes=("xai/",),
+        catalog_sections=frozenset({"xai"}),
+        genai_prices_id="x-ai",
+    )
     kind_rules = KIND_RULES
     page_key = "models"
 
