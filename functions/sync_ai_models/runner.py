@@ -23,7 +23,7 @@ from pydantic import BaseModel, Field
 
 from ai_catalog.errors import AlreadyRunning, LockTimeout, SyncError
 from ai_catalog.store.base import CatalogStore
-from ai_catalog.types import VendorResult
+from ai_catalog.types import ProviderResult
 from ai_catalog.vendors import (
     PROVIDERS,
     ProviderError,
@@ -50,9 +50,6 @@ class SyncRequest(BaseModel):
     dry_run: bool = False
     force: bool = False
     run_id: UUID | None = None
-
-
-ProviderResult = VendorResult
 
 
 class RunOutcome(BaseModel):

@@ -24,7 +24,7 @@ from ai_catalog.config.pricing import genai_price
 from ai_catalog.config.provider_rules import ProviderRules
 from ai_catalog.config.tokenizer_rules import tokenizer_for
 from ai_catalog.model_config import ModelConfig, NoTokenization, TokenizationStrategy
-from ai_catalog.types import VendorModel
+from ai_catalog.types import ProviderModel
 
 VENDOR = "vendor_api"
 RULE = "rule"
@@ -36,7 +36,7 @@ FEATURES: tuple[tuple[str, str], ...] = (
     ("vision", "image_input"),
     ("reasoning", "reasoning"),
 )
-"""Vendor capability (VendorModel.capabilities) -> the original's `features` string."""
+"""Vendor capability (ProviderModel.capabilities) -> the original's `features` string."""
 
 
 def app_output_cap(env: Mapping[str, str] | None = None) -> int | None:
@@ -48,13 +48,13 @@ def app_output_cap(env: Mapping[str, str] | None = None) -> int | None:
     return value if value > 0 else None
 
 
-def _tokenization(rules: ProviderRules, model: VendorModel) -> TokenizationStrategy:
+def _tokenization(rules: ProviderRules, model: ProviderModel) -> TokenizationStrategy:
     if model.kind in _UNTOKENIZED_KINDS:
         return NoTokenization()
     return tokenizer_for(rules.tokenizers, model.base_model or model.id)
 
 
-def _prices(prices_id: str, model: VendorModel, out: dict[str, Any], src: dict[str, str]) -> None:
+def _prices(prices_id: str, model: ProviderModel, out: dict[str, Any], src: dict[str, str]) -> None:
     vp = model.prices
     if vp is not None and vp.input is not None and vp.output is not None:
         rates: dict[str, Decimal | None] = {
@@ -86,7 +86,7 @@ def _prices(prices_id: str, model: VendorModel, out: dict[str, Any], src: dict[s
 def _limits(
     prices_id: str,
     rules: ProviderRules,
-    model: VendorModel,
+    model: ProviderModel,
     out: dict[str, Any],
     src: dict[str, str],
 ) -> None:
@@ -120,7 +120,7 @@ def _limits(
 
 
 def _vendor_facts(
-    model: VendorModel, out: dict[str, Any], src: dict[str, str], today: date
+    model: ProviderModel, out: dict[str, Any], src: dict[str, str], today: date
 ) -> None:
     """`features` from the vendor's capabilities; `status` deprecated from its dates."""
     caps = model.capabilities
@@ -149,7 +149,7 @@ def _hard_cap(out: dict[str, Any], src: dict[str, str], app_cap: int | None) -> 
 
 def build_config(
     provider: str,
-    model: VendorModel,
+    model: ProviderModel,
     rules: ProviderRules,
     *,
     env: Mapping[str, str] | None = None,

@@ -9,7 +9,7 @@ from ai_catalog.config.limit_rules import limit_rule
 from ai_catalog.config.provider_rules import ProviderRules
 from ai_catalog.config.tokenizer_rules import tokenizer_rule
 from ai_catalog.model_config import AnthropicTokenizerStrategy
-from ai_catalog.types import Capabilities, VendorModel
+from ai_catalog.types import Capabilities, ProviderModel
 from ai_catalog.vendors._parse import (
     envelope_list,
     iso_date,
@@ -73,12 +73,12 @@ class AnthropicAdapter(ProviderAdapter):
                 raise ProviderResponseError(self.provider, "has_more without a last_id")
             params = {"limit": PAGE_LIMIT, "after_id": last_id}
 
-    def parse_entry(self, entry: dict[str, Any]) -> VendorModel:
+    def parse_entry(self, entry: dict[str, Any]) -> ProviderModel:
         caps = opt_dict(entry.get("capabilities"))
         max_input = opt_count(entry.get("max_input_tokens"))
         deprecated_at = iso_date(entry.get("deprecated_at"))
         lifecycle = entry.get("lifecycle")
-        return VendorModel(
+        return ProviderModel(
             provider=self.provider,
             id=require_str(entry, "id"),
             name=opt_str(entry.get("display_name")),

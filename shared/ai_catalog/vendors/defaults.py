@@ -11,7 +11,7 @@ from datetime import date
 from ai_catalog.config.defaults import build_config
 from ai_catalog.config.provider_rules import ProviderRules
 from ai_catalog.model_config import ModelConfig
-from ai_catalog.types import VendorModel
+from ai_catalog.types import ProviderModel
 from ai_catalog.vendors.registry import PROVIDERS
 
 
@@ -23,7 +23,7 @@ def provider_rules(provider: str) -> ProviderRules:
 
 def build_default_config(
     provider: str,
-    model: VendorModel,
+    model: ProviderModel,
     *,
     env: Mapping[str, str] | None = None,
     today: date | None = None,
@@ -39,5 +39,5 @@ def default_config_for(
     of a model the database does not know. Kind is taken as chat; fine-tunes keep their base."""
     adapter = PROVIDERS.get(provider)
     base = adapter.base_model_of(model_id) if adapter is not None else None
-    model = VendorModel(provider=provider, id=model_id, base_model=base)
+    model = ProviderModel(provider=provider, id=model_id, base_model=base)
     return build_default_config(provider, model, env=env)

@@ -13,7 +13,7 @@ from typing import Any
 import httpx
 
 from ai_catalog.config.version import config_version, entry_fingerprint
-from ai_catalog.types import CatalogEntry, EntryClaim, VendorModel
+from ai_catalog.types import CatalogEntry, EntryClaim, ProviderModel
 from ai_catalog.vendors._http import RetryPolicy
 from ai_catalog.vendors.base import ListResult, ProviderAdapter, skip_reason
 from ai_catalog.vendors.defaults import build_default_config
@@ -42,7 +42,7 @@ class ProviderCatalog:
 
 
 def to_entry(
-    model: VendorModel, env: Mapping[str, str], fingerprint: str | None = None
+    model: ProviderModel, env: Mapping[str, str], fingerprint: str | None = None
 ) -> CatalogEntry:
     config, sources = build_default_config(model.provider, model, env=env)
     return CatalogEntry(
@@ -57,7 +57,7 @@ def to_entry(
     )
 
 
-def parse_page(provider: str, body: Any) -> tuple[list[VendorModel], int]:
+def parse_page(provider: str, body: Any) -> tuple[list[ProviderModel], int]:
     """Parse one recorded page body without HTTP: (models, skipped malformed)."""
     adapter = PROVIDERS[provider]()
     result = adapter.parse_entries(adapter.page_entries(body))
@@ -79,14 +79,14 @@ async def list_vendor_models(
     env: Mapping[str, str],
     *,
     policy: RetryPolicy | None = None,
-) -> tuple[list[VendorModel], int, int]:
+) -> tuple[list[ProviderModel], int, int]:
     """(models, skipped malformed, requests sent); raises ProviderError."""
     adapter = _adapter(provider, client, env, policy)
     result = await adapter.list_models()
     return result.models, result.skipped_malformed, adapter.http.requests_sent
 
 
-def _checked_entry(model: VendorModel, env: Mapping[str, str], fingerprint: str) -> CatalogEntry:
+def _checked_entry(model: ProviderModel, env: Mapping[str, str], fingerprint: str) -> CatalogEntry:
     entry = to_entry(model, env, fingerprint)
     check_entry(entry)
     return entry

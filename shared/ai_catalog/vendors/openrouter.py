@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from ai_catalog.config.provider_rules import ProviderRules
-from ai_catalog.types import Capabilities, ModelKind, VendorModel, VendorPrices
+from ai_catalog.types import Capabilities, ModelKind, ProviderModel, ProviderPrices
 from ai_catalog.vendors._parse import (
     envelope_list,
     iso_date,
@@ -40,10 +40,10 @@ def openrouter_per_token(value: Any) -> Decimal | None:
     return price if price is not None and price >= 0 else None
 
 
-def openrouter_prices(pricing: Any) -> VendorPrices | None:
+def openrouter_prices(pricing: Any) -> ProviderPrices | None:
     if not isinstance(pricing, dict):
         return None
-    prices = VendorPrices(
+    prices = ProviderPrices(
         input=openrouter_per_token(pricing.get("prompt")),
         output=openrouter_per_token(pricing.get("completion")),
         cache_read=openrouter_per_token(pricing.get("input_cache_read")),
@@ -94,7 +94,7 @@ class OpenRouterAdapter(ProviderAdapter):
         marker = "/models"
         return link[link.index(marker) :] if marker in link else link
 
-    def parse_entry(self, entry: dict[str, Any]) -> VendorModel:
+    def parse_entry(self, entry: dict[str, Any]) -> ProviderModel:
         model_id = require_str(entry, "id")
         arch = opt_dict(entry.get("architecture"))
         top = opt_dict(entry.get("top_provider"))
@@ -102,7 +102,7 @@ class OpenRouterAdapter(ProviderAdapter):
         params_list = str_list(params)
         inputs = str_list(arch.get("input_modalities"))
         expiration = iso_date(entry.get("expiration_date"))
-        return VendorModel(
+        return ProviderModel(
             provider=self.provider,
             id=model_id,
             name=opt_str(entry.get("name")),
