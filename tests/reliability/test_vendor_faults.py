@@ -20,16 +20,15 @@ import pytest
 
 from ai_catalog.types import ProviderResult
 from ai_catalog.vendors import PROVIDERS
-
-from .vendor_harness import (  # noqa: F401 (fixtures)
+from tests.support.vendor_harness import (  # noqa: F401 (fixtures)
     MAX_PAGES,
     SHORT_DEADLINE,
     Harness,
     harness_fixture,
     seeded_fixture,
 )
-from .vendor_server import Handler, Reply, Request, json_reply
-from .vendor_shapes import PAYLOAD_MARK, SHAPES, Shape, key_of, model_ids
+from tests.support.vendor_server import Handler, Reply, Request, json_reply
+from tests.support.vendor_shapes import PAYLOAD_MARK, SHAPES, Shape, key_of, model_ids
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
