@@ -63,8 +63,9 @@ async def test_catalog_moving_between_calls_falls_back_to_whole_entries(
         applies = [models for function, models in store.sent if function.endswith("_models")]
         assert whole_entries(applies[-2]) == []  # the compact try was refused...
         assert whole_entries(applies[-1]) == ["a", "b"]  # ...and the whole list sent again
-        assert result.updated == 1
-        assert row(db, P, "a")["name"] == "A"  # the vendor's name is back
+        # the person's name is merged, not overwritten (name follows the three-way merge)
+        assert (result.updated, result.unchanged) == (0, 2)
+        assert row(db, P, "a")["name"] == "Renamed"
     finally:
         await store.close()
 
@@ -76,7 +77,9 @@ async def test_a_renamed_model_is_sent_whole_next_time(
     db.execute("update ai_providers set name = 'Renamed'")
     assert row(db, P, "a")["sync_fingerprint"] is None
     result = await store.apply_provider_models(P, [entry("a")])
-    assert (result.updated, row(db, P, "a")["name"]) == (1, "A")
+    # sent whole (no fingerprint to vouch for it) and merged: the person's name stays
+    assert (result.unchanged, row(db, P, "a")["name"]) == (1, "Renamed")
+    assert row(db, P, "a")["sync_fingerprint"] is not None
 
 
 async def test_last_seen_moves_at_most_daily(store: PostgresStore, db: psycopg.Connection) -> None:

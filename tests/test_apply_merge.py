@@ -1,4 +1,4 @@
-"""The three-way merge of sync_apply_provider_models, field by field."""
+"""The three-way merge of sync_apply_provider_models: config fields, name and description."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from decimal import Decimal
 import psycopg
 
 from ai_catalog.store.postgres import PostgresStore
+from ai_catalog.types import CatalogEntry
 from tests.support.catalog import changes, edit_config, entry, row
 
 P = "openai"
@@ -155,3 +156,99 @@ async def test_prices_round_trip_exactly(store: PostgresStore) -> None:
     assert config is not None
     assert config.input_token_cost_rate == Decimal("0.00000011")
     assert config.output_token_cost_rate == Decimal("0.00001")
+
+
+def rename(db: psycopg.Connection, model_id: str, **columns: str | None) -> None:
+    """A person's edit of name or description, as an admin would make it in SQL."""
+    for column, value in columns.items():
+        db.execute(
+            f"update ai_providers set {column} = %s where api_identifier = %s", (value, model_id)
+        )
+
+
+def listed(model_id: str, name: str | None, description: str | None = None) -> CatalogEntry:
+    return entry(model_id).model_copy(update={"name": name, "description": description})
+
+
+async def test_edited_name_and_description_survive_the_next_sync(
+    store: PostgresStore, db: psycopg.Connection
+) -> None:
+    await store.apply_provider_models(P, [listed("gpt-4o", "GPT-4o", "Omni")])
+    rename(db, "gpt-4o", name="Our GPT", description="For the support bot")
+    result = await store.apply_provider_models(P, [listed("gpt-4o", "GPT-4o", "Omni")])
+    assert (result.unchanged, result.overrides_kept) == (1, 0)  # upstream did not move: silent
+    r = row(db, P, "gpt-4o")
+    assert (r["name"], r["description"]) == ("Our GPT", "For the support bot")
+    assert changes(db, "gpt-4o", "override_kept") == []
+
+
+async def test_edited_name_is_kept_against_an_upstream_rename_and_logged(
+    store: PostgresStore, db: psycopg.Connection
+) -> None:
+    await store.apply_provider_models(P, [listed("gpt-4o", "GPT-4o", "Omni")])
+    rename(db, "gpt-4o", name="Our GPT")
+    result = await store.apply_provider_models(P, [listed("gpt-4o", "GPT-4o (2024)", "Omni 2")])
+    assert result.overrides_kept == 1
+    r = row(db, P, "gpt-4o")
+    assert (r["name"], r["description"]) == ("Our GPT", "Omni 2")  # untouched one follows
+    assert (r["sync_baseline_name"], r["sync_baseline_description"]) == ("GPT-4o (2024)", "Omni 2")
+    [kept] = changes(db, "gpt-4o", "override_kept")
+    assert kept["changes"] == {
+        "name": {"kept": "Our GPT", "baseline": "GPT-4o", "upstream": "GPT-4o (2024)"}
+    }
+    [update] = changes(db, "gpt-4o", "updated")
+    assert update["changes"] == {"description": {"old": "Omni", "new": "Omni 2"}}
+
+
+async def test_a_name_given_where_the_vendor_lists_none_is_not_wiped(
+    store: PostgresStore, db: psycopg.Connection
+) -> None:
+    await store.apply_provider_models(P, [listed("m", None)])
+    rename(db, "m", name="Our name", description="Ours")
+    for _ in range(2):
+        result = await store.apply_provider_models(P, [listed("m", None)])
+        assert (result.unchanged, result.overrides_kept) == (1, 0)
+    r = row(db, P, "m")
+    assert (r["name"], r["description"]) == ("Our name", "Ours")
+
+
+async def test_a_name_nobody_edited_follows_upstream(
+    store: PostgresStore, db: psycopg.Connection
+) -> None:
+    await store.apply_provider_models(P, [listed("m", "Old", "Old text")])
+    result = await store.apply_provider_models(P, [listed("m", "New", None)])
+    assert (result.updated, result.overrides_kept) == (1, 0)
+    r = row(db, P, "m")
+    assert (r["name"], r["description"]) == ("New", None)
+    [update] = changes(db, "m", "updated")
+    assert update["changes"] == {
+        "name": {"old": "Old", "new": "New"},
+        "description": {"old": "Old text", "new": None},
+    }
+
+
+async def test_a_name_set_back_to_the_synced_one_is_the_syncs_again(
+    store: PostgresStore, db: psycopg.Connection
+) -> None:
+    await store.apply_provider_models(P, [listed("m", "Vendor name")])
+    rename(db, "m", name="Ours")
+    rename(db, "m", name="Vendor name")
+    await store.apply_provider_models(P, [listed("m", "Renamed upstream")])
+    assert row(db, P, "m")["name"] == "Renamed upstream"
+
+
+async def test_reset_hands_name_and_description_back_to_the_sync(
+    store: PostgresStore, db: psycopg.Connection
+) -> None:
+    await store.apply_provider_models(P, [listed("m", "Vendor", "Vendor text")])
+    rename(db, "m", name="Ours", description="Our text")
+    await store.reset_override(P, "m", "name")
+    r = row(db, P, "m")
+    assert (r["name"], r["description"]) == ("Vendor", "Our text")
+    [reset] = changes(db, "m", "override_reset")
+    assert reset["changes"] == {"name": {"old": "Ours", "new": "Vendor"}}
+    await store.reset_override(P, "m")
+    assert row(db, P, "m")["description"] == "Vendor text"
+    await store.apply_provider_models(P, [listed("m", "Vendor 2", "Vendor text 2")])
+    r = row(db, P, "m")
+    assert (r["name"], r["description"]) == ("Vendor 2", "Vendor text 2")

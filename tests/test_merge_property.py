@@ -1,4 +1,6 @@
-"""Property test: the SQL merge agrees with a small Python model of the rule."""
+"""Property tests: the SQL merge rule agrees with a small Python model of it, for one value
+(sync_merge_field, called directly), for a whole config (sync_merge_config) and through the
+apply function (which adds the cap clamp and keeps vanished prices)."""
 
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ from typing import Any
 import psycopg
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from psycopg.types.json import Jsonb
 
 COUNTS = ("context_window_tokens", "hard_cap_output_tokens", "provider_max_output_tokens")
 STRATEGIES = [
@@ -16,25 +19,108 @@ STRATEGIES = [
     {"type": "tiktoken", "tiktoken_encoding_name": "cl100k_base", "is_chatml_model": True},
     {"type": "none"},
 ]
+PRICES = (
+    "input_token_cost_rate",
+    "output_token_cost_rate",
+    "cache_read_token_cost_rate",
+    "cache_write_token_cost_rate",
+)
 _providers = itertools.count()
 
 
-def model_merge(
+def model_field(b: Any, c: Any, n: Any) -> tuple[Any, bool]:
+    """The rule for one value (None: missing or null): C == B takes N; else C, kept if N != B."""
+    if c == b:
+        return n, False
+    return c, n != b
+
+
+def model_config_merge(
     b: dict[str, Any], c: dict[str, Any], n: dict[str, Any]
-) -> tuple[dict[str, Any], int]:
-    """The rule, plainly: sync-owned fields (C == B) take N; the rest keep C; cap clamped."""
+) -> tuple[dict[str, Any], set[str]]:
+    """The rule key by key: the merged config (unknown values left out), the keys kept."""
     merged: dict[str, Any] = {}
-    kept = 0
+    kept: set[str] = set()
     for key in b.keys() | c.keys() | n.keys():
-        manual = c.get(key) != b.get(key)
-        value = c.get(key) if manual else n.get(key)
-        kept += manual and n.get(key) != b.get(key)
+        value, override_kept = model_field(b.get(key), c.get(key), n.get(key))
+        if override_kept:
+            kept.add(key)
         if value is not None:
             merged[key] = value
+    return merged, kept
+
+
+def model_apply(
+    b: dict[str, Any], c: dict[str, Any], n: dict[str, Any]
+) -> tuple[dict[str, Any], int, dict[str, Any]]:
+    """What the apply does: vanished prices keep B's value, then the merge, then the cap clamp.
+    Answers the config, the overrides kept and the new baseline."""
+    n = {**n, **{f: b[f] for f in PRICES if n.get(f) is None and b.get(f) is not None}}
+    merged, kept = model_config_merge(b, c, n)
     cap, limit = merged.get("hard_cap_output_tokens"), merged.get("provider_max_output_tokens")
     if cap is not None and limit is not None and cap > limit:
         merged["hard_cap_output_tokens"] = limit
-    return merged, kept
+    return merged, len(kept), n
+
+
+# JSON values whose equality is the same in Python and in jsonb (no floats: 1 == 1.0 in both,
+# but True == 1 only in Python, so the canonical form below tells them apart)
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers(-3, 3) | st.sampled_from(["", "a", "A", "\u00e9"]),
+    lambda inner: st.lists(inner, max_size=2) | st.dictionaries(st.sampled_from("xy"), inner),
+    max_leaves=4,
+)
+MISSING = object()
+field_values = st.just(MISSING) | json_values
+
+
+def canonical(value: Any) -> str | None:
+    return None if value is MISSING or value is None else json.dumps(value, sort_keys=True)
+
+
+def as_param(value: Any) -> Jsonb | None:
+    return None if value is MISSING else Jsonb(value)
+
+
+@settings(
+    max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(field_values, field_values, field_values)
+def test_merge_field_matches_the_rule(db: psycopg.Connection, b: Any, c: Any, n: Any) -> None:
+    found = db.execute(
+        "select (m).value, (m).override_kept from sync_merge_field(%s, %s, %s) m",
+        (as_param(b), as_param(c), as_param(n)),
+    ).fetchone()
+    assert found is not None
+    value, kept = found
+    expected_value, expected_kept = model_field(canonical(b), canonical(c), canonical(n))
+    assert (canonical(value), kept) == (expected_value, expected_kept)
+
+
+@settings(
+    max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    st.dictionaries(st.sampled_from("abcd"), json_values, max_size=4),
+    st.dictionaries(st.sampled_from("abcd"), json_values, max_size=4),
+    st.dictionaries(st.sampled_from("abcd"), json_values, max_size=4),
+)
+def test_merge_config_matches_the_rule(
+    db: psycopg.Connection, b: dict[str, Any], c: dict[str, Any], n: dict[str, Any]
+) -> None:
+    found = db.execute(
+        "select config, kept from sync_merge_config(%s, %s, %s)", (Jsonb(b), Jsonb(c), Jsonb(n))
+    ).fetchone()
+    assert found is not None
+    config, kept = found
+    canon = {k: canonical(v) for k, v in config.items()}
+    expected, expected_kept = model_config_merge(
+        *({k: canonical(v) for k, v in d.items()} for d in (b, c, n))
+    )
+    assert canon == expected
+    assert set(kept) == expected_kept
+    for key in kept:
+        assert kept[key] == {"kept": c.get(key), "baseline": b.get(key), "upstream": n.get(key)}
 
 
 @st.composite
@@ -109,7 +195,7 @@ def test_sql_merge_matches_the_model(
     ).fetchone()
     assert found is not None
     config, baseline = found
-    expected, kept = model_merge(b, c, n)
+    expected, kept, expected_baseline = model_apply(b, c, n)
     assert {k: v for k, v in config.items() if v is not None} == expected
-    assert baseline == n
+    assert baseline == expected_baseline
     assert result["overrides_kept"] == kept

@@ -271,8 +271,11 @@ def test_a_broken_baseline_is_refused_and_never_breaks_reads(db: psycopg.Connect
         with pytest.raises(psycopg.errors.CheckViolation, match="sync_baseline"):
             db.execute("update ai_providers set sync_baseline = %s::jsonb", (broken,))
     # one written before the check existed: reads name every field as edited, no error
+    # (a baseline that is not an object cannot exist at all: a constraint, 0021)
     db.execute("alter table ai_providers disable trigger ai_providers_check_baseline_update")
-    db.execute("""update ai_providers set sync_baseline = '"x"'""")
+    with pytest.raises(psycopg.errors.CheckViolation, match="sync_baseline_is_object"):
+        db.execute("""update ai_providers set sync_baseline = '"x"'""")
+    db.execute("""update ai_providers set sync_baseline = '{"context_window_tokens": -1}'""")
     found = db.execute("select sync_get_model_config('openai', 'gpt-4o')").fetchone()
     assert found is not None
     assert "tokenization_strategy" in found[0]["overridden_fields"]

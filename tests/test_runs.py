@@ -87,3 +87,13 @@ async def test_dry_runs_do_not_count_as_syncs(store: PostgresStore) -> None:
     run_id = await store.start_run("cli", dry_run=True)
     await store.finish_run(run_id, [{"provider": "openai", "status": "succeeded"}])
     assert (await store.status())["needs_sync"] is True
+
+
+async def test_run_totals_count_stale_prices(store: PostgresStore) -> None:
+    await store.apply_provider_models("openai", [entry("gpt-4o")])
+    run_id = await store.start_run("cli")
+    unpriced = entry("gpt-4o", input_token_cost_rate=None, output_token_cost_rate=None)
+    result = await store.apply_provider_models("openai", [unpriced], run_id=run_id)
+    run = await store.finish_run(run_id, [result.model_dump(mode="json")])
+    assert run["totals"]["stale"] == 1
+    assert run["results"][0]["stale_model_ids"] == ["gpt-4o"]

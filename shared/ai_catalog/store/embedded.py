@@ -5,6 +5,7 @@ stopped when the last process using it exits."""
 from __future__ import annotations
 
 import logging
+import subprocess
 import warnings
 from pathlib import Path
 from typing import Any
@@ -26,7 +27,14 @@ def embedded_database_url(data_dir: Path) -> str:
 
             data_dir.parent.mkdir(parents=True, exist_ok=True)
             log.info("starting the embedded Postgres in %s", data_dir)
-            _servers[data_dir] = pgserver.get_server(data_dir, cleanup_mode="stop")
+            try:
+                server = pgserver.get_server(data_dir, cleanup_mode="stop")
+            except subprocess.TimeoutExpired:
+                # pgserver gives pg_ctl 10 s; a busy machine can need more, and the server it
+                # started keeps starting: ask once more, which joins it when it is up
+                log.warning("the embedded Postgres is slow to start; waiting once more")
+                server = pgserver.get_server(data_dir, cleanup_mode="stop")
+            _servers[data_dir] = server
         except Exception as exc:
             raise DatabaseUnavailable(
                 f"cannot start the embedded Postgres in {data_dir}: {exc}. "
