@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import logging
 import os
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 
 import psycopg
 import pytest
@@ -33,6 +34,18 @@ postgresql_noproc = factories.postgresql_noproc(
     load=[load_migrations],
 )
 postgresql = factories.postgresql("postgresql_noproc")
+
+
+@pytest.fixture(autouse=True)
+def app_logger_restored() -> Iterator[None]:
+    """A CLI test's `configure_logging` takes the app's logger off the root (own handler, no
+    propagation): put it back after each test, so a later test's caplog still sees its logs."""
+    logger = logging.getLogger("sync_ai_models")
+    handlers, level, propagate = logger.handlers[:], logger.level, logger.propagate
+    yield
+    logger.handlers[:] = handlers
+    logger.setLevel(level)
+    logger.propagate = propagate
 
 
 @pytest.fixture

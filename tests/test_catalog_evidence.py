@@ -9,10 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from ai_catalog.config.defaults import CONFLICT_PREFIX, build_default_config, majority
+from ai_catalog.config.defaults import CONFLICT_PREFIX, majority
 from ai_catalog.config.limits_catalog import catalog_available
 from ai_catalog.config.pricing import GENAI_PRICES_SOURCE, genai_price
-from ai_catalog.vendors import VendorModel, parse_page
+from ai_catalog.vendors import ProviderModel, parse_page
+from ai_catalog.vendors.defaults import build_default_config
 
 NO_CAP: dict[str, str] = {}
 FIXTURES = Path(__file__).resolve().parents[1].parent / "shared" / "provider-fixtures"
@@ -20,7 +21,7 @@ MISTRAL = FIXTURES / "mistral__ruby_llm_models_refresh_2025-08-24.json"
 needs_litellm = pytest.mark.skipif(not catalog_available(), reason="LiteLLM not installed")
 
 
-def _config(provider: str, model: VendorModel) -> tuple[dict[str, object], dict[str, str]]:
+def _config(provider: str, model: ProviderModel) -> tuple[dict[str, object], dict[str, str]]:
     config, sources = build_default_config(provider, model, env=NO_CAP)
     return config.model_dump(exclude_none=True), sources
 
@@ -29,7 +30,7 @@ def _config(provider: str, model: VendorModel) -> tuple[dict[str, object], dict[
 def test_chat_latest_does_not_take_gpt5s_context(model_id: str) -> None:
     # genai-prices lists these ids under gpt-5 / gpt-5.1 for the price, but the entry's
     # 400K context window is gpt-5's; OpenAI documents 128K for the chat-latest models.
-    config, _ = _config("openai", VendorModel(provider="openai", id=model_id))
+    config, _ = _config("openai", ProviderModel(provider="openai", id=model_id))
     assert config.get("context_window_tokens") != 400_000
     assert config["input_token_cost_rate"] == Decimal("0.00000125")  # listed by name: kept
 
@@ -39,7 +40,7 @@ def test_chat_latest_does_not_take_gpt5s_context(model_id: str) -> None:
     "model_id", ["gpt-5-chat-latest", "gpt-5.1-chat-latest", "gpt-5.2-chat-latest"]
 )
 def test_chat_latest_gets_its_own_128k(model_id: str) -> None:
-    config, sources = _config("openai", VendorModel(provider="openai", id=model_id))
+    config, sources = _config("openai", ProviderModel(provider="openai", id=model_id))
     assert config["context_window_tokens"] == 128_000
     assert sources["context_window_tokens"] == "catalog"
 
@@ -47,7 +48,7 @@ def test_chat_latest_gets_its_own_128k(model_id: str) -> None:
 @needs_litellm
 @pytest.mark.parametrize("model_id", ["deepseek-chat", "deepseek-reasoner"])
 def test_deepseek_gets_128k_and_the_disagreement_is_recorded(model_id: str) -> None:
-    config, sources = _config("deepseek", VendorModel(provider="deepseek", id=model_id))
+    config, sources = _config("deepseek", ProviderModel(provider="deepseek", id=model_id))
     assert config["context_window_tokens"] == 131_072  # 128K; genai-prices still says 64K
     conflict = sources[CONFLICT_PREFIX + "context_window_tokens"]
     assert "catalog=131072" in conflict and f"{GENAI_PRICES_SOURCE}=64000" in conflict
@@ -70,7 +71,7 @@ def test_a_dated_snapshot_of_a_named_model_is_the_model() -> None:
 )
 def test_a_sibling_caught_by_a_rule_gets_no_price(provider: str, model_id: str) -> None:
     assert genai_price(provider, model_id) is None
-    _, sources = _config(provider, VendorModel(provider=provider, id=model_id))
+    _, sources = _config(provider, ProviderModel(provider=provider, id=model_id))
     assert "input_token_cost_rate" not in sources
     assert sources.get("context_window_tokens") != GENAI_PRICES_SOURCE
 
@@ -83,7 +84,7 @@ def test_majority_then_precedence() -> None:
     assert majority(()) == (None, "", None)
 
 
-def _mistral() -> dict[str, VendorModel]:
+def _mistral() -> dict[str, ProviderModel]:
     models, _ = parse_page("mistral", json.loads(MISTRAL.read_text()))
     return {m.id: m for m in models}
 
@@ -149,7 +150,7 @@ def test_a_named_target_wins_over_the_catalogs_stale_alias_entry() -> None:
 
 
 def test_an_embedding_model_priced_for_input_only_keeps_its_price() -> None:
-    model = VendorModel(provider="openai", id="text-embedding-3-small", kind="embedding")
+    model = ProviderModel(provider="openai", id="text-embedding-3-small", kind="embedding")
     config, sources = _config("openai", model)
     assert config["input_token_cost_rate"] == Decimal("2E-8")
     assert "output_token_cost_rate" not in config

@@ -6,11 +6,11 @@ from decimal import Decimal
 
 import pytest
 
-from ai_catalog.config.defaults import CONFLICT_PREFIX, build_default_config
+from ai_catalog.config.defaults import CONFLICT_PREFIX
 from ai_catalog.config.limits_catalog import catalog_available
 from ai_catalog.config.pricing import GENAI_PRICES_SOURCE
-from ai_catalog.vendors import VendorModel, VendorPrices
-from ai_catalog.vendors.defaults import default_config_for
+from ai_catalog.vendors import ProviderModel, ProviderPrices
+from ai_catalog.vendors.defaults import build_default_config, default_config_for
 
 NO_CAP: dict[str, str] = {}
 
@@ -96,10 +96,10 @@ def test_unknown_model_has_no_invented_price() -> None:
 
 
 def test_vendor_price_wins_over_genai_prices() -> None:
-    model = VendorModel(
+    model = ProviderModel(
         provider="openrouter",
         id="openai/gpt-4o",
-        prices=VendorPrices(input=Decimal("0.000003"), output=Decimal("0.000012")),
+        prices=ProviderPrices(input=Decimal("0.000003"), output=Decimal("0.000012")),
     )
     config, sources = build_default_config("openrouter", model, env=NO_CAP)
     assert config.input_token_cost_rate == Decimal("0.000003")
@@ -116,7 +116,7 @@ def test_fine_tune_is_unpriced_but_keeps_base_limits_and_tokenizer() -> None:
 
 
 def test_vendor_limits_win_and_hard_cap_follows_provider_max() -> None:
-    model = VendorModel(
+    model = ProviderModel(
         provider="groq", id="llama-3.3-70b-versatile", context_window=131072, max_output=32768
     )
     config, sources = build_default_config("groq", model, env=NO_CAP)
@@ -136,7 +136,7 @@ def test_vendor_limits_win_and_hard_cap_follows_provider_max() -> None:
     ],
 )
 def test_app_cap_only_lowers(cap: str, expected: int, source: str) -> None:
-    model = VendorModel(provider="groq", id="x", max_output=32768)
+    model = ProviderModel(provider="groq", id="x", max_output=32768)
     config, sources = build_default_config("groq", model, env={"APP_MAX_OUTPUT_TOKENS": cap})
     assert config.hard_cap_output_tokens == expected
     assert sources["hard_cap_output_tokens"] == source
@@ -162,7 +162,7 @@ def test_catalog_max_output_used_only_when_below_context() -> None:
 
 
 def test_non_text_kinds_get_no_tokenizer() -> None:
-    model = VendorModel(provider="openai", id="dall-e-3", kind="image")
+    model = ProviderModel(provider="openai", id="dall-e-3", kind="image")
     config, _ = build_default_config("openai", model, env=NO_CAP)
     assert config.tokenization_strategy.type == "none"
 

@@ -15,14 +15,15 @@ import psycopg
 import pytest
 import respx
 
-from ai_catalog.config.defaults import CONFLICT_PREFIX, build_default_config
+from ai_catalog.config.defaults import CONFLICT_PREFIX
 from ai_catalog.config.limits_catalog import catalog_available
 from ai_catalog.config.pricing import GENAI_PRICES_SOURCE
 from ai_catalog.config.sources.models_dev import MalformedCatalog, ModelsDevCatalog
 from ai_catalog.config.version import config_version
 from ai_catalog.store.postgres import PostgresStore
 from ai_catalog.store.run_catalogs import load_models_dev
-from ai_catalog.vendors import VendorModel, parse_page
+from ai_catalog.vendors import ProviderModel, parse_page
+from ai_catalog.vendors.defaults import build_default_config
 from sync_ai_models.runner import SyncRequest, run_sync
 from tests.support.catalog import row
 from tests.support.vendor_doubles import BASES, env_for, fast_policy, oa_list
@@ -44,7 +45,7 @@ def _catalog() -> ModelsDevCatalog:
     return ModelsDevCatalog(_sample())
 
 
-def _config(provider: str, model: VendorModel) -> tuple[dict[str, Any], dict[str, str]]:
+def _config(provider: str, model: ProviderModel) -> tuple[dict[str, Any], dict[str, str]]:
     config, sources = build_default_config(provider, model, env={}, sources=(_catalog(),))
     return config.model_dump(exclude_none=True), sources
 
@@ -75,7 +76,7 @@ def test_a_malformed_document_is_refused(document: Any) -> None:
 
 @needs_litellm
 def test_majority_of_three_for_gpt5s_context() -> None:
-    config, sources = _config("openai", VendorModel(provider="openai", id="gpt-5"))
+    config, sources = _config("openai", ProviderModel(provider="openai", id="gpt-5"))
     # models.dev 400K and genai-prices 400K outvote the limits catalog's 272K (its input limit)
     assert config["context_window_tokens"] == 400_000
     assert sources["context_window_tokens"] == "models.dev"
@@ -84,7 +85,7 @@ def test_majority_of_three_for_gpt5s_context() -> None:
 
 @needs_litellm
 def test_a_tie_keeps_the_limits_catalogs_128k_for_chat_latest() -> None:
-    config, sources = _config("openai", VendorModel(provider="openai", id="gpt-5-chat-latest"))
+    config, sources = _config("openai", ProviderModel(provider="openai", id="gpt-5-chat-latest"))
     assert config["context_window_tokens"] == 128_000
     assert sources[CONFLICT_PREFIX + "context_window_tokens"] == (
         "catalog=128000; models.dev=400000"
@@ -110,7 +111,7 @@ def test_an_alias_target_both_catalogs_price_alike_has_no_conflict() -> None:
 def test_a_price_genai_prices_lacks_comes_from_models_dev() -> None:
     new = {"cost": {"input": 0.4, "output": 2, "cache_read": 0.04}, "limit": {"context": 131072}}
     catalog = ModelsDevCatalog({"mistral": {"models": {"mistral-next-2701": new}}})
-    model = VendorModel(provider="mistral", id="mistral-next-2701")
+    model = ProviderModel(provider="mistral", id="mistral-next-2701")
     config, sources = build_default_config("mistral", model, env={}, sources=(catalog,))
     assert (config.input_token_cost_rate, config.output_token_cost_rate) == (
         Decimal("4E-7"),
@@ -122,14 +123,14 @@ def test_a_price_genai_prices_lacks_comes_from_models_dev() -> None:
 
 
 def test_a_price_disagreement_is_recorded_and_genai_prices_kept_on_a_tie() -> None:
-    _, sources = _config("deepseek", VendorModel(provider="deepseek", id="deepseek-chat"))
+    _, sources = _config("deepseek", ProviderModel(provider="deepseek", id="deepseek-chat"))
     assert sources["input_token_cost_rate"] == GENAI_PRICES_SOURCE
     conflict = sources[CONFLICT_PREFIX + "input_token_cost_rate"]
     assert "models.dev=1.4E-7/2.8E-7" in conflict
 
 
 def test_models_dev_gives_a_max_output_nobody_else_knows() -> None:
-    config, sources = _config("mistral", VendorModel(provider="mistral", id="codestral-latest"))
+    config, sources = _config("mistral", ProviderModel(provider="mistral", id="codestral-latest"))
     assert config["provider_max_output_tokens"] == 4096
     assert sources["provider_max_output_tokens"] == "models.dev"
 
@@ -240,7 +241,7 @@ def test_another_copy_is_another_config_version() -> None:
 
 
 def test_an_embedding_models_vector_size_is_not_a_max_output() -> None:
-    model = VendorModel(provider="mistral", id="mistral-embed", kind="embedding")
+    model = ProviderModel(provider="mistral", id="mistral-embed", kind="embedding")
     config, sources = _config("mistral", model)
     assert "provider_max_output_tokens" not in config  # models.dev says 3072: its dimensions
     assert "provider_max_output_tokens" not in sources

@@ -15,10 +15,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ai_catalog.config.defaults import build_default_config
-from ai_catalog.types import Capabilities, VendorModel, VendorPrices
+from ai_catalog.types import Capabilities, ProviderModel, ProviderPrices
 from ai_catalog.vendors import PROVIDERS
 from ai_catalog.vendors import parse_page as parse_body
+from ai_catalog.vendors.defaults import build_default_config
 from ai_catalog.vendors.listing import to_entry
 
 ORIGINAL = jsonschema.Draft202012Validator(
@@ -50,12 +50,12 @@ rates = st.none() | st.decimals(min_value=0, max_value=Decimal("0.001"), places=
 
 
 @st.composite
-def vendor_models(draw: st.DrawFn) -> tuple[str, VendorModel]:
+def vendor_models(draw: st.DrawFn) -> tuple[str, ProviderModel]:
     provider = draw(st.sampled_from(sorted(PROVIDERS)))
     prices = None
     if draw(st.booleans()):
-        prices = VendorPrices(input=draw(rates), output=draw(rates), cache_read=draw(rates))
-    model = VendorModel(
+        prices = ProviderPrices(input=draw(rates), output=draw(rates), cache_read=draw(rates))
+    model = ProviderModel(
         provider=provider,
         id=draw(ids),
         kind=draw(st.sampled_from(["chat", "embedding", "image", "audio", "other"])),
@@ -77,7 +77,7 @@ def vendor_models(draw: st.DrawFn) -> tuple[str, VendorModel]:
 @settings(max_examples=300, deadline=None)
 @given(vendor_models(), st.sampled_from([{}, {"APP_MAX_OUTPUT_TOKENS": "4096"}]))
 def test_every_default_config_passes_the_original_schema(
-    case: tuple[str, VendorModel], env: dict[str, str]
+    case: tuple[str, ProviderModel], env: dict[str, str]
 ) -> None:
     provider, model = case
     config, _ = build_default_config(provider, model, env=env)

@@ -8,16 +8,16 @@ from decimal import Decimal
 
 import psycopg
 
-from ai_catalog.config.defaults import build_default_config
 from ai_catalog.config.pricing import genai_price
 from ai_catalog.model_config import ModelConfig, PriceTier
 from ai_catalog.tokens.cost import Usage, cost_of, rates_for
-from ai_catalog.vendors import VendorModel
+from ai_catalog.vendors import ProviderModel
+from ai_catalog.vendors.defaults import build_default_config
 
 
 def _pro() -> ModelConfig:
     config, _ = build_default_config(
-        "google", VendorModel(provider="google", id="gemini-2.5-pro"), env={}
+        "google", ProviderModel(provider="google", id="gemini-2.5-pro"), env={}
     )
     return config
 

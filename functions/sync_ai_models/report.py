@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import click
 
-from sync_ai_models.runner import ProviderResult, RunOutcome
+from ai_catalog.types import ProviderResult
+from sync_ai_models.runner import RunOutcome
 
 COLUMNS = (
     ("provider", 11),

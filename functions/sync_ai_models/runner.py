@@ -26,7 +26,7 @@ from ai_catalog.config.sources.models_dev import MODELS_DEV_SOURCE
 from ai_catalog.errors import AlreadyRunning, LockTimeout, SyncError
 from ai_catalog.store.base import CatalogStore
 from ai_catalog.store.run_catalogs import RunCatalogs, load_models_dev
-from ai_catalog.types import VendorResult
+from ai_catalog.types import ProviderResult
 from ai_catalog.vendors import (
     PROVIDERS,
     ProviderError,
@@ -53,9 +53,6 @@ class SyncRequest(BaseModel):
     dry_run: bool = False
     force: bool = False
     run_id: UUID | None = None
-
-
-ProviderResult = VendorResult
 
 
 class RunOutcome(BaseModel):

@@ -23,7 +23,7 @@ class _Frozen(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
 
 
-class VendorPrices(_Frozen):
+class ProviderPrices(_Frozen):
     """Prices as the vendor publishes them, converted exactly to USD per single token."""
 
     input: Decimal | None = None
@@ -44,7 +44,7 @@ class Capabilities(_Frozen):
     reasoning: bool | None = None
 
 
-class VendorModel(_Frozen):
+class ProviderModel(_Frozen):
     """One model from a vendor's list, normalised; `raw` keeps the entry as received."""
 
     provider: str
@@ -61,7 +61,7 @@ class VendorModel(_Frozen):
     """The vendor's explicit input-token limit, when it states one."""
     max_output: int | None = Field(default=None, gt=0)
     """Output tokens per request."""
-    prices: VendorPrices | None = None
+    prices: ProviderPrices | None = None
     """Only when the vendor publishes prices in its list."""
     capabilities: Capabilities = Field(default_factory=Capabilities)
     deprecation_date: date | None = None
@@ -126,7 +126,7 @@ ProviderStatus = Literal[
 ]
 
 
-class VendorResult(BaseModel):
+class ProviderResult(BaseModel):
     """What happened to one vendor in a run: the one shape the database's apply returns, the
     runner completes, the run row stores and the HTTP answer and the CLI show. It never holds a
     key or a raw vendor payload."""
@@ -176,7 +176,3 @@ class VendorResult(BaseModel):
     """Vendor ids of the models added."""
     error: str | None = None
     """Why the vendor failed or was skipped (never a key, never a raw vendor payload)."""
-
-
-ApplyResult = VendorResult
-"""The name the store's apply uses for it."""

@@ -10,9 +10,8 @@ import httpx
 import pytest
 
 from sync_ai_models.http.admin.session import COOKIE
+from tests.support.admin import HOSTILE_DESCRIPTION, HOSTILE_NAME, ClientFactory, csrf_of, sign_in
 from tests.support.http_doubles import SERVICE_KEY, make_jwt
-
-from .conftest import HOSTILE_DESCRIPTION, HOSTILE_NAME, ClientFactory, csrf_of, sign_in
 
 PAGES = ["/admin/", "/admin/runs", "/admin/sync", "/admin/new", "/admin/models/openai/gpt-4o"]
 

@@ -14,9 +14,8 @@ from markupsafe import escape
 
 from ai_catalog.store.postgres import PostgresStore
 from sync_ai_models.http.admin import forms
+from tests.support.admin import ClientFactory, csrf_of, seed_catalog, sign_in
 from tests.support.http_doubles import FakeVendors, vendor_env
-
-from .conftest import ClientFactory, csrf_of, seed_catalog, sign_in
 
 
 def _models(html: str) -> list[str]:

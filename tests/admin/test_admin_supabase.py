@@ -12,10 +12,9 @@ import pytest
 from ai_catalog.store.postgres import PostgresStore
 from ai_catalog.store.supabase import SupabaseStore
 from sync_ai_models.http.app import create_app
+from tests.support.admin import csrf_of, seed_catalog, sign_in
 from tests.support.http_app import make_settings
 from tests.support.postgrest_standin import role_key, serve
-
-from .conftest import csrf_of, seed_catalog, sign_in
 
 SECRET = "test-jwt-secret-with-at-least-32-characters"
 

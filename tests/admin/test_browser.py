@@ -21,8 +21,7 @@ from sync_ai_models.http.app import create_app
 from sync_ai_models.http.local_server import serve_in_thread
 from tests.support.http_app import make_settings
 from tests.support.http_doubles import SERVICE_KEY, bearer
-
-from .live_server import live_server
+from tests.support.live_server import live_server
 
 CHROMIUM = "/usr/bin/chromium"
 if not Path(CHROMIUM).exists():

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from ai_catalog.vendors import PROVIDERS, VendorModel
+from ai_catalog.vendors import PROVIDERS, ProviderModel
 from ai_catalog.vendors import parse_page as parse_body
 
 FIXTURES = Path(__file__).resolve().parents[2].parent / "shared" / "provider-fixtures"
@@ -27,7 +27,7 @@ def _files() -> list[Path]:
     return [f for f in sorted(FIXTURES.glob("*.json")) if not f.name.startswith(CATALOG_FILES)]
 
 
-def _load(prefix: str) -> dict[str, VendorModel]:
+def _load(prefix: str) -> dict[str, ProviderModel]:
     matches = [f for f in _files() if f.name.startswith(prefix)]
     assert matches, prefix
     provider = FILE_PROVIDER.get(prefix.split("__")[0], prefix.split("__")[0])

@@ -26,8 +26,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from ai_catalog.config.defaults import build_default_config
-from ai_catalog.vendors import PROVIDERS, VendorModel, fetch_catalog
+from ai_catalog.vendors import PROVIDERS, ProviderModel, fetch_catalog
+from ai_catalog.vendors.defaults import build_default_config
 from sync_ai_models.http.local_server import free_port
 
 DELAY = 0.2
@@ -126,7 +126,7 @@ def vendor_server_process() -> Iterator[str]:
 
 async def bench_listing(warm: bool) -> None:
     if warm:  # load genai-prices' snapshot and the limits catalog before the clock starts
-        build_default_config("openai", VendorModel(provider="openai", id="gpt-4o"), env={})
+        build_default_config("openai", ProviderModel(provider="openai", id="gpt-4o"), env={})
     # the vendors' server is another process, as a remote server would be
     with vendor_server_process() as base:
         env = {"OPENROUTER_ENABLED": "1", "OLLAMA_ENABLED": "1"}
@@ -161,7 +161,7 @@ def bench_configs(n: int = 10_000) -> None:
         ("ollama", "qwen3:{i}b"),
     ]
     models = [
-        VendorModel(provider=p, id=pattern.format(i=i))
+        ProviderModel(provider=p, id=pattern.format(i=i))
         for i in range(n // len(families))
         for p, pattern in families
     ]

@@ -30,7 +30,7 @@ RESULT_KEYS = {
     "seconds",
     "new_model_ids",
     "error",
-    # one result shape for every layer (VendorResult): the listing's own counts too
+    # one result shape for every layer (ProviderResult): the listing's own counts too
     "dry_run",
     "duplicates",
     "skipped_malformed",

@@ -11,12 +11,11 @@ import pytest
 
 from ai_catalog.store.postgres import PostgresStore
 from sync_ai_models.http.app import create_app
+from tests.support.faults import FAST
 from tests.support.http_app import make_settings
 from tests.support.http_doubles import FakeVendors, vendor_env
 from tests.support.scheduling import FakeVendor, fake_vendor
-
-from .faults import FAST
-from .tcp_proxy import TcpProxy, proxy_to
+from tests.support.tcp_proxy import TcpProxy, proxy_to
 
 
 @pytest.fixture

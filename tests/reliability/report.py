@@ -5,7 +5,7 @@
 A test file is a category (`test_vendor_faults.py` -> `vendor_faults`), so new files show up on
 their own. Tests report figures through pytest's `record_property`: a name `figure:<name>` is
 summed over the tests, `worst:<name>` is the maximum. The peak memory of listing a 20 MB vendor
-list is measured in a process of its own (measure_rss.py).
+list is measured in a process of its own (tests/support/measure_rss.py).
 """
 
 from __future__ import annotations
@@ -91,7 +91,7 @@ def run_tests() -> tuple[Collector, int]:
 
 def measure_memory() -> dict[str, Any]:
     done = subprocess.run(
-        [sys.executable, "-m", "tests.reliability.measure_rss", "20"],
+        [sys.executable, "-m", "tests.support.measure_rss", "20"],
         cwd=ROOT,
         capture_output=True,
         text=True,

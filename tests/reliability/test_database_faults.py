@@ -14,11 +14,10 @@ import psycopg
 
 from ai_catalog.store.postgres import PostgresStore, Timeouts
 from sync_ai_models.http.app import create_app
+from tests.support.faults import kill_backends, wait_until
 from tests.support.http_app import make_settings
 from tests.support.http_doubles import SERVICE_KEY, FakeVendors, bearer, model_list, vendor_env
-
-from .faults import kill_backends, wait_until
-from .tcp_proxy import HOLE, PASS, REFUSE, TcpProxy
+from tests.support.tcp_proxy import HOLE, PASS, REFUSE, TcpProxy
 
 AUTH = bearer(SERVICE_KEY)
 OPENAI = "https://openai.test/v1"

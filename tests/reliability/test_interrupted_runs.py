@@ -14,11 +14,10 @@ import pytest
 
 from ai_catalog.store.postgres import PostgresStore
 from sync_ai_models.worker import Worker, WorkerOptions
+from tests.support.faults import FAST, kill_backends
 from tests.support.http_doubles import FakeVendors, vendor_env
 from tests.support.scheduling import REPO_ROOT, FakeVendor, clean_env, wait_for
-
-from .faults import FAST, kill_backends
-from .tcp_proxy import TcpProxy
+from tests.support.tcp_proxy import TcpProxy
 
 
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])

@@ -18,23 +18,22 @@ from typing import Any
 
 import pytest
 
-from ai_catalog.types import VendorResult
+from ai_catalog.types import ProviderResult
 from ai_catalog.vendors import PROVIDERS
-
-from .vendor_harness import (  # noqa: F401 (fixtures)
+from tests.support.vendor_harness import (  # noqa: F401 (fixtures)
     MAX_PAGES,
     SHORT_DEADLINE,
     Harness,
     harness_fixture,
     seeded_fixture,
 )
-from .vendor_server import Handler, Reply, Request, json_reply
-from .vendor_shapes import PAYLOAD_MARK, SHAPES, Shape, key_of, model_ids
+from tests.support.vendor_server import Handler, Reply, Request, json_reply
+from tests.support.vendor_shapes import PAYLOAD_MARK, SHAPES, Shape, key_of, model_ids
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
 Serve = Callable[[Shape, Harness], Handler]
-Check = Callable[[Shape, Harness, VendorResult], None]
+Check = Callable[[Shape, Harness, ProviderResult], None]
 
 
 @dataclass(frozen=True)
@@ -147,7 +146,7 @@ def odd_ids(shape: Shape) -> list[Any]:
     return [shape.entry(m) for m in ODD_OK] + [make(shape) for make in BAD_ENTRIES.values()]
 
 
-def check_odd_ids(shape: Shape, harness: Harness, result: VendorResult) -> None:
+def check_odd_ids(shape: Shape, harness: Harness, result: ProviderResult) -> None:
     assert result.skipped_malformed == len(BAD_ENTRIES), result.skip_reasons
     assert set(result.skip_reasons) <= {
         "NUL byte",
@@ -169,7 +168,7 @@ def bad_prices(shape: Shape) -> list[Any]:
     return [shape.entry(f"bad-price-{n}", **prices) for n in range(2)]
 
 
-def check_bad_prices(shape: Shape, harness: Harness, result: VendorResult) -> None:
+def check_bad_prices(shape: Shape, harness: Harness, result: ProviderResult) -> None:
     assert result.skipped_malformed == 0, result.skip_reasons
     for model_id in ("bad-price-0", "bad-price-1"):
         found = harness.db.execute(
@@ -206,7 +205,7 @@ def absurd(shape: Shape) -> list[Any]:
     return [shape.entry(f"absurd-{n}", **fields) for n, fields in enumerate(ABSURD.values())]
 
 
-def check_absurd(shape: Shape, harness: Harness, result: VendorResult) -> None:
+def check_absurd(shape: Shape, harness: Harness, result: ProviderResult) -> None:
     assert result.listed + result.skipped_malformed == 10 + len(ABSURD)
     assert result.skipped_malformed >= len(ALWAYS_SKIPPED), result.skip_reasons
     assert set(model_ids(shape.provider)) <= set(harness.active_ids(shape.provider))
@@ -217,7 +216,7 @@ def check_absurd(shape: Shape, harness: Harness, result: VendorResult) -> None:
             assert config.get(key) is None or config[key] <= 1_000_000_000
 
 
-def check_duplicates(shape: Shape, harness: Harness, result: VendorResult) -> None:
+def check_duplicates(shape: Shape, harness: Harness, result: ProviderResult) -> None:
     assert result.duplicates == 3
     for model_id in model_ids(shape.provider)[:3]:
         found = harness.db.execute(
@@ -228,19 +227,19 @@ def check_duplicates(shape: Shape, harness: Harness, result: VendorResult) -> No
         assert found == ("last",), "the last entry of a duplicated id wins"
 
 
-def check_retried(shape: Shape, harness: Harness, result: VendorResult) -> None:
+def check_retried(shape: Shape, harness: Harness, result: ProviderResult) -> None:
     assert harness.sleeps.waits, "the failed call was retried after a wait"
 
 
-def check_retry_after(shape: Shape, harness: Harness, result: VendorResult) -> None:
+def check_retry_after(shape: Shape, harness: Harness, result: ProviderResult) -> None:
     assert 7.0 in harness.sleeps.waits, harness.sleeps.waits
 
 
-def check_not_retried(shape: Shape, harness: Harness, result: VendorResult) -> None:
+def check_not_retried(shape: Shape, harness: Harness, result: ProviderResult) -> None:
     assert len(harness.server.requests_of(shape.provider)) == 1
 
 
-def check_nothing_elsewhere(shape: Shape, harness: Harness, result: VendorResult) -> None:
+def check_nothing_elsewhere(shape: Shape, harness: Harness, result: ProviderResult) -> None:
     foreign = [
         r
         for r in harness.server.requests_of(shape.provider)
@@ -249,7 +248,7 @@ def check_nothing_elsewhere(shape: Shape, harness: Harness, result: VendorResult
     assert foreign == [], "no request (and so no key) went to another origin"
 
 
-def check_guard(shape: Shape, harness: Harness, result: VendorResult) -> None:
+def check_guard(shape: Shape, harness: Harness, result: ProviderResult) -> None:
     assert result.deactivated == 0
     assert harness.active_ids(shape.provider) == sorted(model_ids(shape.provider))
 

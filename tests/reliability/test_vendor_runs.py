@@ -17,10 +17,9 @@ from ai_catalog.vendors import PROVIDERS
 from sync_ai_models.cli import main
 from sync_ai_models.http.app import create_app
 from sync_ai_models.settings import Settings
-
-from .vendor_harness import Harness, harness_fixture, seeded_fixture  # noqa: F401 (fixtures)
-from .vendor_server import Reply, json_reply
-from .vendor_shapes import PAYLOAD_MARK, SHAPES, key_of, model_ids
+from tests.support.vendor_harness import Harness, harness_fixture, seeded_fixture  # noqa: F401 (fixtures)
+from tests.support.vendor_server import Reply, json_reply
+from tests.support.vendor_shapes import PAYLOAD_MARK, SHAPES, key_of, model_ids
 
 SERVICE_KEY = "service-role-key-SECRET-reliability-0123456789"
 HOSTILE: dict[str, Callable[[], Reply]] = {

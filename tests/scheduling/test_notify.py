@@ -8,13 +8,14 @@ from uuid import uuid4
 import httpx
 import pytest
 
+from ai_catalog.types import ProviderResult
 from sync_ai_models.notify import (
     SIGNATURE_HEADER,
     build_message,
     notify_run,
     verify_signature,
 )
-from sync_ai_models.runner import ProviderResult, RunOutcome
+from sync_ai_models.runner import RunOutcome
 
 URL = "https://hooks.example.test/T000/B000/secret-path"
 ENV = {"SYNC_WEBHOOK_URL": URL, "SYNC_WEBHOOK_SECRET": "s3cret"}

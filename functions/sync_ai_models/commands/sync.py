@@ -8,13 +8,14 @@ from typing import Any
 import click
 import httpx
 
+from ai_catalog.types import ProviderResult
 from ai_catalog.vendors import PROVIDERS
 from sync_ai_models.commands._errors import run_async
 from sync_ai_models.commands._signals import until_signal
 from sync_ai_models.context import store_session
 from sync_ai_models.notify import notify_run
 from sync_ai_models.report import print_summary, progress_line
-from sync_ai_models.runner import ProviderResult, SyncRequest, run_sync
+from sync_ai_models.runner import SyncRequest, run_sync
 from sync_ai_models.settings import load_settings
 
 

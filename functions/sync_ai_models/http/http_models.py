@@ -12,7 +12,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, ValidationError
 
-from ai_catalog.types import VendorResult
+from ai_catalog.types import ProviderResult
 from ai_catalog.vendors import PROVIDERS
 from sync_ai_models.runner import RunOutcome, SyncRequest
 
@@ -42,10 +42,6 @@ class SyncBody(_Model):
         )
 
 
-ProviderResultBody = VendorResult
-"""What happened to one vendor in a run."""
-
-
 class RunResponse(_Model):
     """The answer to `POST`: the run and one result per vendor."""
 
@@ -56,7 +52,7 @@ class RunResponse(_Model):
     vendor was already being synced)."""
     dry_run: bool
     """True when nothing was written."""
-    results: list[ProviderResultBody]
+    results: list[ProviderResult]
     """One entry per vendor asked for, configured or not."""
     totals: dict[str, int]
     """Counts summed over the vendors."""

@@ -5,6 +5,8 @@ Order, highest first: the vendor's API (limits; prices where published), the mai
 and genai-prices' context windows), family rules (`config.limit_rules`,
 `config.tokenizer_rules`), the app setting `APP_MAX_OUTPUT_TOKENS`. Catalog evidence is for the
 model's own id (or the alias target the vendor names), never a sibling caught by a prefix.
+What is particular to a provider (its tokenizer and limit rows, its ids in genai-prices and the
+catalog) comes in as its `ProviderRules`, stated by its adapter.
 A price is never invented: unknown stays null (and the model is not enabled for billing).
 Prices come as a set from one source; fine-tunes get no genai-prices price (theirs differs from
 the base model's) but take tokenizer and limits from their base.
@@ -17,15 +19,17 @@ from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from functools import partial
 from typing import Any, TypeVar
 
 from ai_catalog.config.limit_rules import rule_limits
 from ai_catalog.config.limits_catalog import CATALOG_SOURCE, catalog_limits
 from ai_catalog.config.pricing import genai_price
+from ai_catalog.config.provider_rules import ProviderRules
 from ai_catalog.config.sources import CatalogSource, SourceFacts
 from ai_catalog.config.tokenizer_rules import tokenizer_for
 from ai_catalog.model_config import ModelConfig, NoTokenization, TokenizationStrategy
-from ai_catalog.types import VendorModel
+from ai_catalog.types import ProviderModel
 
 VENDOR = "vendor_api"
 RULE = "rule"
@@ -42,7 +46,7 @@ FEATURES: tuple[tuple[str, str], ...] = (
     ("vision", "image_input"),
     ("reasoning", "reasoning"),
 )
-"""Vendor capability (VendorModel.capabilities) -> the original's `features` string."""
+"""Vendor capability (ProviderModel.capabilities) -> the original's `features` string."""
 
 
 def app_output_cap(env: Mapping[str, str] | None = None) -> int | None:
@@ -54,13 +58,13 @@ def app_output_cap(env: Mapping[str, str] | None = None) -> int | None:
     return value if value > 0 else None
 
 
-def _tokenization(provider: str, model: VendorModel) -> TokenizationStrategy:
+def _tokenization(rules: ProviderRules, model: ProviderModel) -> TokenizationStrategy:
     if model.kind in _UNTOKENIZED_KINDS:
         return NoTokenization()
-    return tokenizer_for(provider, model.base_model or model.id)
+    return tokenizer_for(rules.tokenizers, model.base_model or model.id)
 
 
-def evidence_ids(model: VendorModel) -> tuple[str, ...]:
+def evidence_ids(model: ProviderModel) -> tuple[str, ...]:
     """The ids whose catalog evidence applies, in order: a fine-tune's base model; else the
     model (an alias's target as the vendor names it, or its own id), then the other ids the
     vendor lists as the same model, except moving `-latest` pointers (catalogs go stale on
@@ -72,10 +76,8 @@ def evidence_ids(model: VendorModel) -> tuple[str, ...]:
     return (head, *dict.fromkeys(same))
 
 
-def _first(
-    find: Callable[[str, str], _Found | None], provider: str, ids: tuple[str, ...]
-) -> _Found | None:
-    return next((found for i in ids if (found := find(provider, i)) is not None), None)
+def _first(find: Callable[[str], _Found | None], ids: tuple[str, ...]) -> _Found | None:
+    return next((found for i in ids if (found := find(i)) is not None), None)
 
 
 PriceSet = dict[str, Decimal | None]
@@ -93,12 +95,18 @@ def _price_set(input_: Decimal | None, output: Decimal | None, read: Any, write:
 def _facts(
     provider: str, ids: tuple[str, ...], sources: Sequence[CatalogSource]
 ) -> list[SourceFacts]:
-    return [f for source in sources if (f := _first(source.facts, provider, ids)) is not None]
+    found: list[SourceFacts] = []
+    for source in sources:
+        facts = _first(partial(source.facts, provider), ids)
+        if facts is not None:
+            found.append(facts)
+    return found
 
 
 def _prices(
     provider: str,
-    model: VendorModel,
+    prices_id: str,
+    model: ProviderModel,
     out: dict[str, Any],
     src: dict[str, str],
     sources: Sequence[CatalogSource],
@@ -111,7 +119,7 @@ def _prices(
     elif model.base_model is None:
         ids = evidence_ids(model)
         offers: dict[str, PriceSet] = {}
-        if (quote := _first(genai_price, provider, ids)) is not None:
+        if (quote := _first(lambda i: genai_price(prices_id, i), ids)) is not None:
             offers[quote.source] = _price_set(
                 quote.input, quote.output, quote.cache_read, quote.cache_write
             )
@@ -169,7 +177,9 @@ def majority(
 
 def _limits(
     provider: str,
-    model: VendorModel,
+    prices_id: str,
+    rules: ProviderRules,
+    model: ProviderModel,
     out: dict[str, Any],
     src: dict[str, str],
     sources: Sequence[CatalogSource],
@@ -177,10 +187,10 @@ def _limits(
     """Vendor facts first; then the maintained catalogs' majority (on a tie the limits catalog
     first, then the run-time catalogs, then genai-prices: a catalog of prices); then rules."""
     ids = evidence_ids(model)
-    quote = _first(genai_price, provider, ids)
-    catalog = _first(catalog_limits, provider, ids)
+    quote = _first(lambda i: genai_price(prices_id, i), ids)
+    catalog = _first(lambda i: catalog_limits(rules, i), ids)
     found = _facts(provider, ids, sources)
-    rule_context, rule_output = rule_limits(provider, ids[0])
+    rule_context, rule_output = rule_limits(rules.limits, ids[0])
     context_candidates: tuple[tuple[int | None, str], ...] = (
         (catalog.context_window if catalog else None, CATALOG_SOURCE),
         *((f.context_window, f.source) for f in found),
@@ -211,7 +221,7 @@ def _limits(
 
 
 def _vendor_facts(
-    model: VendorModel, out: dict[str, Any], src: dict[str, str], today: date
+    model: ProviderModel, out: dict[str, Any], src: dict[str, str], today: date
 ) -> None:
     """`features` from the vendor's capabilities; `status` deprecated from its dates."""
     caps = model.capabilities
@@ -238,26 +248,29 @@ def _hard_cap(out: dict[str, Any], src: dict[str, str], app_cap: int | None) -> 
         src["hard_cap_output_tokens"] = src["provider_max_output_tokens"]
 
 
-def build_default_config(
+def build_config(
     provider: str,
-    model: VendorModel,
+    model: ProviderModel,
+    rules: ProviderRules,
     *,
     env: Mapping[str, str] | None = None,
     today: date | None = None,
     sources: Sequence[CatalogSource] = (),
 ) -> tuple[ModelConfig, dict[str, str]]:
-    """The proposed config and, per non-null field, where it came from.
+    """The proposed config and, per non-null field, where it came from. `rules` are the
+    provider's own (its adapter's `rules`; `ai_catalog.vendors.defaults` looks them up by id).
 
     `env` supplies APP_MAX_OUTPUT_TOKENS (default: the process environment); `today` decides
     whether a deprecation date has passed (default: today in UTC); `sources`: maintained
     catalogs read at run time (models.dev), beside the bundled ones."""
     out: dict[str, Any] = {
         "api_identifier": model.id,
-        "tokenization_strategy": _tokenization(provider, model),
+        "tokenization_strategy": _tokenization(rules, model),
     }
     src: dict[str, str] = {"api_identifier": VENDOR, "tokenization_strategy": RULE}
     _vendor_facts(model, out, src, today or datetime.now(UTC).date())
-    _prices(provider, model, out, src, sources)
-    _limits(provider, model, out, src, sources)
+    prices_id = rules.genai_prices_id or provider
+    _prices(provider, prices_id, model, out, src, sources)
+    _limits(provider, prices_id, rules, model, out, src, sources)
     _hard_cap(out, src, app_output_cap(env))
     return ModelConfig(**out), src

@@ -5,7 +5,8 @@ Trust policy (see the report in the default-config docs): about a third of its c
 give `max_output_tokens == max_input_tokens`, which is a copied context window rather than an
 output limit (e.g. `mistral/mistral-large-latest`: 262144/262144). So an entry's max output is
 used only when it is a positive integer strictly below its input limit, and only for an exact
-id match in the vendor's own section (`mode == "chat"`). When LiteLLM is not installed the
+id match in the vendor's own section (`mode == "chat"`; each provider states its prefixes and
+sections in its `ProviderRules`). When LiteLLM is not installed the
 catalog is empty and the family rules apply.
 """
 
@@ -18,37 +19,10 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from ai_catalog.config.provider_rules import ProviderRules
+
 CATALOG_SOURCE = "catalog"
 _FILE = "model_prices_and_context_window_backup.json"
-
-PROVIDER_PREFIXES: dict[str, tuple[str, ...]] = {
-    "openai": ("",),
-    "anthropic": ("",),
-    "google": ("gemini/",),
-    "groq": ("groq/",),
-    "mistral": ("mistral/",),
-    "deepseek": ("deepseek/",),
-    "xai": ("xai/",),
-    "together": ("together_ai/",),
-    "openrouter": ("openrouter/",),
-    "fireworks": ("fireworks_ai/", "fireworks_ai/accounts/fireworks/models/"),
-    "cohere": ("cohere_chat/", ""),
-    "ollama": ("ollama/",),
-}
-PROVIDER_SECTIONS: dict[str, frozenset[str]] = {
-    "openai": frozenset({"openai"}),
-    "anthropic": frozenset({"anthropic"}),
-    "google": frozenset({"gemini"}),
-    "groq": frozenset({"groq"}),
-    "mistral": frozenset({"mistral", "codestral"}),
-    "deepseek": frozenset({"deepseek"}),
-    "xai": frozenset({"xai"}),
-    "together": frozenset({"together_ai"}),
-    "openrouter": frozenset({"openrouter"}),
-    "fireworks": frozenset({"fireworks_ai"}),
-    "cohere": frozenset({"cohere_chat", "cohere"}),
-    "ollama": frozenset({"ollama"}),
-}
 
 
 @dataclass(frozen=True)
@@ -82,10 +56,11 @@ def _count(value: Any) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else None
 
 
-def catalog_limits(provider: str, model_id: str) -> CatalogLimits | None:
+def catalog_limits(rules: ProviderRules, model_id: str) -> CatalogLimits | None:
+    """The catalog's limits for a provider's model, keyed as `rules.catalog_prefixes` say."""
     entries = _entries()
-    sections = PROVIDER_SECTIONS.get(provider, frozenset())
-    for prefix in PROVIDER_PREFIXES.get(provider, ()):
+    sections = rules.catalog_sections
+    for prefix in rules.catalog_prefixes:
         entry = entries.get(prefix + model_id)
         if not isinstance(entry, dict) or entry.get("litellm_provider") not in sections:
             continue

@@ -18,9 +18,6 @@ from ai_catalog.model_config import PriceTier
 GENAI_PRICES_SOURCE = f"genai-prices@{version('genai-prices')}"
 _MILLION = Decimal(1_000_000)
 
-PROVIDER_IDS: dict[str, str] = {"xai": "x-ai"}
-"""Our provider id -> genai-prices' where they differ."""
-
 
 @dataclass(frozen=True)
 class PriceQuote:
@@ -59,14 +56,15 @@ def _tiers(price: Any) -> tuple[PriceTier, ...]:
 def genai_price(provider: str, model_id: str) -> PriceQuote | None:
     """The model's current price, or None when genai-prices does not list this id by name (a
     prefix or contains rule that catches a sibling is not evidence). The context window only
-    when the entry is the model itself."""
+    when the entry is the model itself. `provider` is genai-prices' provider id
+    (`ProviderRules.genai_prices_id`, else ours)."""
     return _genai_price(provider, model_id, datetime.now(tz=UTC).date())
 
 
 @lru_cache(maxsize=16384)
 def _genai_price(provider: str, model_id: str, day: date) -> PriceQuote | None:
     # `day` is in the key so a long-running worker picks up a dated price change.
-    model = price_index().find(PROVIDER_IDS.get(provider, provider), model_id)
+    model = price_index().find(provider, model_id)
     if model is None or not names_model(model, model_id):
         return None
     price = model.get_prices(datetime.combine(day, time(12), tzinfo=UTC))

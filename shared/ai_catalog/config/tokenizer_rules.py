@@ -1,60 +1,51 @@
-"""Which tokenization strategy a model gets, as an ordered table: the first matching row wins.
+"""Which tokenization strategy a model gets, as ordered tables: the first matching row wins.
 
-Rows match on (provider, model id). The id is the vendor id with a vendor prefix removed
-(`openai/gpt-4o` at OpenRouter -> `gpt-4o`) and a fine-tune's base in place of its own id.
+A provider's own rows come first (`ProviderRules.tokenizers`, stated in its adapter's file:
+OpenAI's tiktoken rows, Anthropic's and Google's count-tokens endpoints); then the family rows
+below, which hold at every provider (a Llama is a Llama wherever it is hosted). Rows match the
+model id with any vendor prefix removed (`openai/gpt-4o` at OpenRouter -> `gpt-4o`) and a
+fine-tune's base in place of its own id.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 from ai_catalog.model_config import (
     AnthropicTokenizerStrategy,
-    GoogleGeminiTokenizerStrategy,
     RoughCharCountStrategy,
     TiktokenStrategy,
     TokenizationStrategy,
 )
 
-Row = tuple[frozenset[str] | None, re.Pattern[str], TokenizationStrategy]
-"""(providers it applies to, or None for all; id pattern; strategy)."""
 
-_OPENAI_HOSTS = frozenset({"openai", "openrouter"})
-_ANY = None
+@dataclass(frozen=True)
+class TokenizerRule:
+    pattern: re.Pattern[str]
+    """Searched in the model id without its vendor prefix."""
+    strategy: TokenizationStrategy
+    id_prefix: str = ""
+    """The whole id (lowercased) must start with this: at OpenRouter only `openai/...` ids run
+    on OpenAI's tokenizer."""
 
 
-def _row(providers: frozenset[str] | None, pattern: str, strategy: TokenizationStrategy) -> Row:
-    return providers, re.compile(pattern, re.IGNORECASE), strategy
+def tokenizer_rule(
+    pattern: str, strategy: TokenizationStrategy, *, id_prefix: str = ""
+) -> TokenizerRule:
+    return TokenizerRule(re.compile(pattern, re.IGNORECASE), strategy, id_prefix)
 
 
-TOKENIZER_RULES: tuple[Row, ...] = (
-    _row(
-        _OPENAI_HOSTS,
-        r"^(gpt-4o|gpt-4\.1|gpt-4\.5|gpt-5|o1|o3|o4|chatgpt-)",
-        TiktokenStrategy(tiktoken_encoding_name="o200k_base", is_chatml_model=True),
-    ),
-    _row(
-        _OPENAI_HOSTS,
-        r"^(gpt-4|gpt-3\.5)",
-        TiktokenStrategy(tiktoken_encoding_name="cl100k_base", is_chatml_model=True),
-    ),
-    _row(
-        _OPENAI_HOSTS,
-        r"^text-embedding-(3|ada-002)",
-        TiktokenStrategy(tiktoken_encoding_name="cl100k_base", is_chatml_model=False),
-    ),
-    _row(frozenset({"anthropic"}), r"", AnthropicTokenizerStrategy(model="(the model)")),
-    _row(frozenset({"google"}), r"", GoogleGeminiTokenizerStrategy(chars_per_token_ratio=4.0)),
-    _row(_ANY, r"claude", RoughCharCountStrategy(chars_per_token_ratio=3.5)),
-    _row(
-        _ANY,
+FAMILY_RULES: tuple[TokenizerRule, ...] = (
+    tokenizer_rule(r"claude", RoughCharCountStrategy(chars_per_token_ratio=3.5)),
+    tokenizer_rule(
         r"mistral|mixtral|codestral|ministral|pixtral|magistral|devstral|voxtral",
         RoughCharCountStrategy(chars_per_token_ratio=3.5),
     ),
-    _row(_ANY, r"qwen|qwq", RoughCharCountStrategy(chars_per_token_ratio=3.8)),
-    _row(_ANY, r"deepseek", RoughCharCountStrategy(chars_per_token_ratio=3.8)),
-    _row(
-        _ANY,
+    tokenizer_rule(r"qwen|qwq", RoughCharCountStrategy(chars_per_token_ratio=3.8)),
+    tokenizer_rule(r"deepseek", RoughCharCountStrategy(chars_per_token_ratio=3.8)),
+    tokenizer_rule(
         r"llama|gemma|gemini|grok|command|aya|gpt-oss|phi|kimi|glm",
         RoughCharCountStrategy(chars_per_token_ratio=4.0),
     ),
@@ -73,17 +64,13 @@ def model_key(model_id: str) -> str:
     return _VENDOR_PREFIX.sub("", model_id).lower()
 
 
-def tokenizer_for(provider: str, model_id: str) -> TokenizationStrategy:
+def tokenizer_for(provider_rules: Sequence[TokenizerRule], model_id: str) -> TokenizationStrategy:
+    """The strategy of the first matching row: the provider's own rows, then the family rows."""
     key = model_key(model_id)
-    # At OpenRouter only `openai/...` ids run on OpenAI's tokenizer.
-    is_openai_model = provider != "openrouter" or model_id.lower().startswith("openai/")
-    for providers, pattern, strategy in TOKENIZER_RULES:
-        if providers is not None and provider not in providers:
-            continue
-        if providers is _OPENAI_HOSTS and not is_openai_model:
-            continue
-        if pattern.search(key):
-            return _for_model(strategy, key)
+    lowered = model_id.lower()
+    for rule in (*provider_rules, *FAMILY_RULES):
+        if lowered.startswith(rule.id_prefix) and rule.pattern.search(key):
+            return _for_model(rule.strategy, key)
     return DEFAULT_STRATEGY
 
 

@@ -19,7 +19,7 @@ from functools import cache
 from ai_catalog.config.defaults import APP_CAP_ENV
 from ai_catalog.config.pricing import GENAI_PRICES_SOURCE
 from ai_catalog.config.sources import CatalogSource
-from ai_catalog.types import VendorModel
+from ai_catalog.types import ProviderModel
 
 
 @cache
@@ -45,7 +45,7 @@ def config_version(
     )
 
 
-def entry_fingerprint(model: VendorModel, version: str) -> str:
+def entry_fingerprint(model: ProviderModel, version: str) -> str:
     """The fingerprint of everything a model's catalog entry is built from."""
     digest = hashlib.blake2b(model.model_dump_json().encode(), digest_size=16)
     digest.update(version.encode())

@@ -22,7 +22,7 @@ import orjson
 
 from ai_catalog.errors import DatabaseUnavailable, StaleFingerprints, StoreError
 from ai_catalog.model_config import ModelConfig
-from ai_catalog.types import ApplyResult, CatalogEntry, EntryClaim
+from ai_catalog.types import CatalogEntry, EntryClaim, ProviderResult
 
 
 class JsonArg(NamedTuple):
@@ -70,7 +70,7 @@ class CatalogStore(ABC):
         dry_run: bool = False,
         force: bool = False,
         max_deactivate_share: float = 0.5,
-    ) -> ApplyResult:
+    ) -> ProviderResult:
         """Applies a vendor's whole list in one SQL call (sync_apply_provider_models).
 
         Entries the database already holds unchanged (same fingerprint) travel as their id and
@@ -114,7 +114,7 @@ class CatalogStore(ABC):
             result = await self._rpc(
                 "sync_apply_provider_models", {**args, "p_models": JsonArg(whole)}
             )
-        return ApplyResult.model_validate(result)
+        return ProviderResult.model_validate(result)
 
     async def start_run(
         self,

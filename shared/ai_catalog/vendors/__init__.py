@@ -7,7 +7,7 @@ Public interface::
     await fetch_catalog(provider, client, env)  -> ProviderCatalog (raises ProviderError)
 
 Policies
-- Limits (VendorLimits, from SYNC_VENDOR_*): a total deadline per vendor, a per-request timeout,
+- Limits (ProviderLimits, from SYNC_VENDOR_*): a total deadline per vendor, a per-request timeout,
   a response size cap, a page cap; paging that repeats a cursor or passes the cap fails the
   vendor, and so does a link to another origin than the base URL's (the key never goes there).
 - One bad entry (unreadable, a NUL byte, an id over 512 characters, a number out of range) is
@@ -31,7 +31,7 @@ Policies
 
 from __future__ import annotations
 
-from ai_catalog.types import Capabilities, VendorModel, VendorPrices
+from ai_catalog.types import Capabilities, ProviderModel, ProviderPrices
 from ai_catalog.vendors._http import RetryPolicy, mask_secrets
 from ai_catalog.vendors.errors import (
     ProviderAuthError,
@@ -42,7 +42,7 @@ from ai_catalog.vendors.errors import (
     ProviderTransportError,
 )
 from ai_catalog.vendors.limits import ENV_NAMES as LIMIT_ENV_NAMES
-from ai_catalog.vendors.limits import VendorLimits, limits_from_env
+from ai_catalog.vendors.limits import ProviderLimits, limits_from_env
 from ai_catalog.vendors.listing import (
     ProviderCatalog,
     fetch_catalog,
@@ -59,13 +59,13 @@ __all__ = [
     "ProviderCatalog",
     "ProviderError",
     "ProviderHTTPError",
+    "ProviderLimits",
+    "ProviderModel",
     "ProviderNotConfigured",
+    "ProviderPrices",
     "ProviderResponseError",
     "ProviderTransportError",
     "RetryPolicy",
-    "VendorLimits",
-    "VendorModel",
-    "VendorPrices",
     "enabled_providers",
     "fetch_catalog",
     "limits_from_env",

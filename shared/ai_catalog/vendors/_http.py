@@ -123,7 +123,7 @@ def _short_reason(response: httpx.Response, body: bytes) -> str:
     return reason[:_REASON_MAX]
 
 
-class VendorHTTP:
+class ProviderHTTP:
     """Sends one vendor's requests over a shared `httpx.AsyncClient`."""
 
     def __init__(

@@ -10,11 +10,12 @@ from typing import Any, ClassVar
 import httpx
 from pydantic import ValidationError
 
-from ai_catalog.types import VendorModel
-from ai_catalog.vendors._http import RetryPolicy, VendorHTTP
+from ai_catalog.config.provider_rules import ProviderRules
+from ai_catalog.types import ProviderModel
+from ai_catalog.vendors._http import ProviderHTTP, RetryPolicy
 from ai_catalog.vendors._parse import MalformedEntry, envelope_list
 from ai_catalog.vendors.errors import ProviderNotConfigured, ProviderResponseError
-from ai_catalog.vendors.limits import VendorLimits, limits_from_env
+from ai_catalog.vendors.limits import ProviderLimits, limits_from_env
 
 _TRUTHY = frozenset({"1", "true", "yes", "on"})
 
@@ -25,7 +26,7 @@ def env_flag(env: Mapping[str, str], name: str) -> bool:
 
 @dataclass
 class ListResult:
-    models: list[VendorModel] = field(default_factory=list)
+    models: list[ProviderModel] = field(default_factory=list)
     skip_reasons: Counter[str] = field(default_factory=Counter)
     """Why entries were skipped: reason -> how many."""
 
@@ -87,14 +88,20 @@ class ProviderAdapter:
     page_key: ClassVar[str | None] = "data"
     """Where a page body keeps its entries (None: the body is the list)."""
 
-    def __init__(self, http: VendorHTTP | None = None, limits: VendorLimits | None = None) -> None:
+    rules: ClassVar[ProviderRules] = ProviderRules()
+    """The provider's own rules for default configs: tokenizer and limit rows, its keys in the
+    limits catalog and genai-prices."""
+
+    def __init__(
+        self, http: ProviderHTTP | None = None, limits: ProviderLimits | None = None
+    ) -> None:
         self._http = http
-        self.limits = limits or VendorLimits()
+        self.limits = limits or ProviderLimits()
         self.on_page: Callable[[list[Any]], None] | None = None
         """Told each page of entries as it arrives (fetch_catalog parses them meanwhile)."""
 
     @property
-    def http(self) -> VendorHTTP:
+    def http(self) -> ProviderHTTP:
         assert self._http is not None, "adapter built without a client (parse-only)"
         return self._http
 
@@ -129,6 +136,11 @@ class ProviderAdapter:
         return {"Authorization": f"Bearer {key}"} if key else {}
 
     @classmethod
+    def base_model_of(cls, model_id: str) -> str | None:
+        """A fine-tune's base model, read from its id alone (None: not a fine-tune)."""
+        return None
+
+    @classmethod
     def from_env(
         cls,
         client: httpx.AsyncClient,
@@ -147,7 +159,7 @@ class ProviderAdapter:
             timeout = httpx.Timeout(seconds, connect=min(10.0, seconds))
             policy = replace(RetryPolicy(), timeout=timeout)
         headers = {"Accept": "application/json", **cls.auth_headers(key)}
-        http = VendorHTTP(
+        http = ProviderHTTP(
             cls.provider,
             client,
             cls.base_url(env),
@@ -175,7 +187,7 @@ class ProviderAdapter:
     async def fetch_entries(self) -> list[Any]:
         raise NotImplementedError
 
-    def parse_entry(self, entry: dict[str, Any]) -> VendorModel:
+    def parse_entry(self, entry: dict[str, Any]) -> ProviderModel:
         raise NotImplementedError
 
     async def list_models(self) -> ListResult:

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ai_catalog.types import Capabilities, ModelKind, VendorModel
+from ai_catalog.config.provider_rules import ProviderRules
+from ai_catalog.types import Capabilities, ModelKind, ProviderModel
 from ai_catalog.vendors._parse import envelope_list, opt_bool, opt_count, require_str, str_list
 from ai_catalog.vendors.base import ProviderAdapter
 from ai_catalog.vendors.kind_rules import kind_by_id, kind_rules
@@ -32,6 +33,10 @@ def cohere_kind(model_id: str, endpoints: list[str]) -> ModelKind:
 class CohereAdapter(ProviderAdapter):
     provider = "cohere"
     default_base_url = "https://api.cohere.com/v1"
+    rules = ProviderRules(
+        catalog_prefixes=("cohere_chat/", ""),
+        catalog_sections=frozenset({"cohere_chat", "cohere"}),
+    )
     page_key = "models"
 
     async def fetch_entries(self) -> list[Any]:
@@ -46,13 +51,13 @@ class CohereAdapter(ProviderAdapter):
                 return entries
             params = {"page_size": PAGE_SIZE, "page_token": token}
 
-    def parse_entry(self, entry: dict[str, Any]) -> VendorModel:
+    def parse_entry(self, entry: dict[str, Any]) -> ProviderModel:
         model_id = require_str(entry, "name")
         endpoints = str_list(entry.get("endpoints"))
         features = entry.get("features")
         feature_list = str_list(features)
         has_features = isinstance(features, list)
-        return VendorModel(
+        return ProviderModel(
             provider=self.provider,
             id=model_id,
             name=model_id,

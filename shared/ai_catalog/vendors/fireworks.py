@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ai_catalog.config.provider_rules import ProviderRules
 from ai_catalog.types import Capabilities, ModelKind
 from ai_catalog.vendors._parse import opt_bool, opt_count
 from ai_catalog.vendors.kind_rules import kind_by_id, kind_rules
@@ -21,6 +22,10 @@ KIND_RULES = kind_rules(
 class FireworksAdapter(OpenAICompatAdapter):
     provider = "fireworks"
     default_base_url = "https://api.fireworks.ai/inference/v1"
+    rules = ProviderRules(
+        catalog_prefixes=("fireworks_ai/", "fireworks_ai/accounts/fireworks/models/"),
+        catalog_sections=frozenset({"fireworks_ai"}),
+    )
     kind_rules = KIND_RULES
 
     def kind_of(self, model_id: str, entry: dict[str, Any]) -> ModelKind:

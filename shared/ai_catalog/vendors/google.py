@@ -5,7 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from ai_catalog.types import Capabilities, ModelKind, VendorModel
+from ai_catalog.config.provider_rules import ProviderRules
+from ai_catalog.config.tokenizer_rules import tokenizer_rule
+from ai_catalog.model_config import GoogleGeminiTokenizerStrategy
+from ai_catalog.types import Capabilities, ModelKind, ProviderModel
 from ai_catalog.vendors._parse import (
     envelope_list,
     opt_bool,
@@ -51,6 +54,11 @@ def gemini_kind(model_id: str, methods: list[str]) -> ModelKind:
 class GoogleAdapter(ProviderAdapter):
     provider = "google"
     default_base_url = "https://generativelanguage.googleapis.com/v1beta"
+    rules = ProviderRules(
+        tokenizers=(tokenizer_rule(r"", GoogleGeminiTokenizerStrategy(chars_per_token_ratio=4.0)),),
+        catalog_prefixes=("gemini/",),
+        catalog_sections=frozenset({"gemini"}),
+    )
     page_key = "models"
     key_names = ("GOOGLE_API_KEY", "GEMINI_API_KEY")
 
@@ -70,11 +78,11 @@ class GoogleAdapter(ProviderAdapter):
                 return entries
             params = {"pageSize": PAGE_SIZE, "pageToken": token}
 
-    def parse_entry(self, entry: dict[str, Any]) -> VendorModel:
+    def parse_entry(self, entry: dict[str, Any]) -> ProviderModel:
         model_id = require_str(entry, "name").removeprefix("models/")
         methods = str_list(entry.get("supportedGenerationMethods"))
         limit_in = opt_count(entry.get("inputTokenLimit"))
-        return VendorModel(
+        return ProviderModel(
             provider=self.provider,
             id=model_id,
             name=opt_str(entry.get("displayName")),

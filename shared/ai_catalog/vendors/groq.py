@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ai_catalog.config.provider_rules import ProviderRules
 from ai_catalog.types import Capabilities
 from ai_catalog.vendors._parse import opt_bool, opt_count, str_list
 from ai_catalog.vendors.kind_rules import kind_rules
@@ -18,6 +19,10 @@ KIND_RULES = kind_rules(
 class GroqAdapter(OpenAICompatAdapter):
     provider = "groq"
     default_base_url = "https://api.groq.com/openai/v1"
+    rules = ProviderRules(
+        catalog_prefixes=("groq/",),
+        catalog_sections=frozenset({"groq"}),
+    )
     kind_rules = KIND_RULES
 
     def extra_fields(self, model_id: str, entry: dict[str, Any]) -> dict[str, Any]:

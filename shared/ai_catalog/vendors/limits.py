@@ -10,7 +10,7 @@ from ai_catalog.vendors.errors import ProviderError
 
 
 @dataclass(frozen=True)
-class VendorLimits:
+class ProviderLimits:
     deadline_seconds: float = 120.0
     """Listing one vendor (every page and retry, and building its configs) ends by then."""
     timeout_seconds: float = 30.0
@@ -29,9 +29,9 @@ ENV_NAMES: dict[str, str] = {
 }
 
 
-def limits_from_env(env: Mapping[str, str], provider: str) -> VendorLimits:
+def limits_from_env(env: Mapping[str, str], provider: str) -> ProviderLimits:
     values: dict[str, float | int] = {}
-    for spec in fields(VendorLimits):
+    for spec in fields(ProviderLimits):
         name = ENV_NAMES[spec.name]
         text = env.get(name, "").strip()
         if not text:
@@ -44,4 +44,4 @@ def limits_from_env(env: Mapping[str, str], provider: str) -> VendorLimits:
         if not value > 0 or value == float("inf"):
             raise ProviderError(provider, f"{name} must be a positive {kind.__name__}")
         values[spec.name] = value
-    return VendorLimits(**values)  # type: ignore[arg-type]
+    return ProviderLimits(**values)  # type: ignore[arg-type]

@@ -12,12 +12,12 @@ from typing import Any
 
 import httpx
 
-from ai_catalog.config.defaults import build_default_config
 from ai_catalog.config.sources import CatalogSource
 from ai_catalog.config.version import config_version, entry_fingerprint
-from ai_catalog.types import CatalogEntry, EntryClaim, VendorModel
+from ai_catalog.types import CatalogEntry, EntryClaim, ProviderModel
 from ai_catalog.vendors._http import RetryPolicy
 from ai_catalog.vendors.base import ListResult, ProviderAdapter, skip_reason
+from ai_catalog.vendors.defaults import build_default_config
 from ai_catalog.vendors.entry_checks import check_entry
 from ai_catalog.vendors.errors import ProviderError, ProviderTransportError
 from ai_catalog.vendors.limits import limits_from_env
@@ -43,7 +43,7 @@ class ProviderCatalog:
 
 
 def to_entry(
-    model: VendorModel,
+    model: ProviderModel,
     env: Mapping[str, str],
     fingerprint: str | None = None,
     catalogs: Sequence[CatalogSource] = (),
@@ -61,7 +61,7 @@ def to_entry(
     )
 
 
-def parse_page(provider: str, body: Any) -> tuple[list[VendorModel], int]:
+def parse_page(provider: str, body: Any) -> tuple[list[ProviderModel], int]:
     """Parse one recorded page body without HTTP: (models, skipped malformed)."""
     adapter = PROVIDERS[provider]()
     result = adapter.parse_entries(adapter.page_entries(body))
@@ -83,7 +83,7 @@ async def list_vendor_models(
     env: Mapping[str, str],
     *,
     policy: RetryPolicy | None = None,
-) -> tuple[list[VendorModel], int, int]:
+) -> tuple[list[ProviderModel], int, int]:
     """(models, skipped malformed, requests sent); raises ProviderError."""
     adapter = _adapter(provider, client, env, policy)
     result = await adapter.list_models()
@@ -91,7 +91,7 @@ async def list_vendor_models(
 
 
 def _checked_entry(
-    model: VendorModel,
+    model: ProviderModel,
     env: Mapping[str, str],
     fingerprint: str,
     catalogs: Sequence[CatalogSource],

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ai_catalog.config.provider_rules import ProviderRules
 from ai_catalog.types import Capabilities, ModelKind
 from ai_catalog.vendors._parse import iso_date, opt_bool, opt_count, str_list
 from ai_catalog.vendors.kind_rules import kind_by_id, kind_rules
@@ -26,6 +27,10 @@ def _caps(entry: dict[str, Any]) -> dict[str, Any]:
 class MistralAdapter(OpenAICompatAdapter):
     provider = "mistral"
     default_base_url = "https://api.mistral.ai/v1"
+    rules = ProviderRules(
+        catalog_prefixes=("mistral/",),
+        catalog_sections=frozenset({"mistral", "codestral"}),
+    )
     kind_rules = KIND_RULES
 
     def kind_of(self, model_id: str, entry: dict[str, Any]) -> ModelKind:

@@ -7,7 +7,8 @@ import asyncio
 from collections.abc import Mapping
 from typing import Any
 
-from ai_catalog.types import Capabilities, ModelKind, VendorModel
+from ai_catalog.config.provider_rules import ProviderRules
+from ai_catalog.types import Capabilities, ModelKind, ProviderModel
 from ai_catalog.vendors._parse import (
     envelope_list,
     iso_time,
@@ -49,6 +50,10 @@ def ollama_kind(name: str, family: str | None, capabilities: list[str]) -> Model
 class OllamaAdapter(ProviderAdapter):
     provider = "ollama"
     default_base_url = "http://localhost:11434"
+    rules = ProviderRules(
+        catalog_prefixes=("ollama/",),
+        catalog_sections=frozenset({"ollama"}),
+    )
     page_key = "models"
     key_required = False
     enable_flag = "OLLAMA_ENABLED"
@@ -81,14 +86,14 @@ class OllamaAdapter(ProviderAdapter):
 
         return list(await asyncio.gather(*(with_show(e) for e in tags)))
 
-    def parse_entry(self, entry: dict[str, Any]) -> VendorModel:
+    def parse_entry(self, entry: dict[str, Any]) -> ProviderModel:
         name = require_str(entry, "name")
         show = opt_dict(entry.get("show"))
         details = opt_dict(entry.get("details"))
         family = details.get("family") if isinstance(details.get("family"), str) else None
         caps = str_list(show.get("capabilities"))
         known = bool(caps)
-        return VendorModel(
+        return ProviderModel(
             provider=self.provider,
             id=name,
             name=name,

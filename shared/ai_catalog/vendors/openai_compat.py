@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, ClassVar
 
-from ai_catalog.types import ModelKind, VendorModel
+from ai_catalog.types import ModelKind, ProviderModel
 from ai_catalog.vendors._parse import opt_str, require_str, unix_time
 from ai_catalog.vendors.base import ProviderAdapter
 from ai_catalog.vendors.kind_rules import KindRule, kind_by_id
@@ -28,10 +28,10 @@ class OpenAICompatAdapter(ProviderAdapter):
         return kind_by_id(self.kind_rules, model_id, self.default_kind)
 
     def extra_fields(self, model_id: str, entry: dict[str, Any]) -> dict[str, Any]:
-        """Vendor-specific fields of VendorModel; the base knows only id/created/owned_by."""
+        """Vendor-specific fields of ProviderModel; the base knows only id/created/owned_by."""
         return {}
 
-    def parse_entry(self, entry: dict[str, Any]) -> VendorModel:
+    def parse_entry(self, entry: dict[str, Any]) -> ProviderModel:
         model_id = require_str(entry, "id")
         fields: dict[str, Any] = {
             "provider": self.provider,
@@ -43,4 +43,4 @@ class OpenAICompatAdapter(ProviderAdapter):
             "raw": entry,
         }
         fields.update(self.extra_fields(model_id, entry))
-        return VendorModel(**fields)
+        return ProviderModel(**fields)

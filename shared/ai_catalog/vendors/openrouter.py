@@ -3,10 +3,12 @@ strings in USD per token ("-1" = unknown); output modalities give the kind; `lin
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
-from ai_catalog.types import Capabilities, ModelKind, VendorModel, VendorPrices
+from ai_catalog.config.provider_rules import ProviderRules
+from ai_catalog.types import Capabilities, ModelKind, ProviderModel, ProviderPrices
 from ai_catalog.vendors._parse import (
     envelope_list,
     iso_date,
@@ -18,7 +20,16 @@ from ai_catalog.vendors._parse import (
     unix_time,
 )
 from ai_catalog.vendors.base import ProviderAdapter
+from ai_catalog.vendors.openai import TOKENIZER_RULES as OPENAI_TOKENIZER_RULES
+from ai_catalog.vendors.openai import fine_tune_base
 from ai_catalog.vendors.units import to_decimal
+
+RULES = ProviderRules(
+    # Only `openai/...` models run on OpenAI's tokenizer here.
+    tokenizers=tuple(replace(rule, id_prefix="openai/") for rule in OPENAI_TOKENIZER_RULES),
+    catalog_prefixes=("openrouter/",),
+    catalog_sections=frozenset({"openrouter"}),
+)
 
 
 def openrouter_per_token(value: Any) -> Decimal | None:
@@ -29,10 +40,10 @@ def openrouter_per_token(value: Any) -> Decimal | None:
     return price if price is not None and price >= 0 else None
 
 
-def openrouter_prices(pricing: Any) -> VendorPrices | None:
+def openrouter_prices(pricing: Any) -> ProviderPrices | None:
     if not isinstance(pricing, dict):
         return None
-    prices = VendorPrices(
+    prices = ProviderPrices(
         input=openrouter_per_token(pricing.get("prompt")),
         output=openrouter_per_token(pricing.get("completion")),
         cache_read=openrouter_per_token(pricing.get("input_cache_read")),
@@ -56,6 +67,11 @@ class OpenRouterAdapter(ProviderAdapter):
     default_base_url = "https://openrouter.ai/api/v1"
     key_required = False
     enable_flag = "OPENROUTER_ENABLED"
+    rules = RULES
+
+    @classmethod
+    def base_model_of(cls, model_id: str) -> str | None:
+        return fine_tune_base(model_id)
 
     async def fetch_entries(self) -> list[Any]:
         entries: list[Any] = []
@@ -78,7 +94,7 @@ class OpenRouterAdapter(ProviderAdapter):
         marker = "/models"
         return link[link.index(marker) :] if marker in link else link
 
-    def parse_entry(self, entry: dict[str, Any]) -> VendorModel:
+    def parse_entry(self, entry: dict[str, Any]) -> ProviderModel:
         model_id = require_str(entry, "id")
         arch = opt_dict(entry.get("architecture"))
         top = opt_dict(entry.get("top_provider"))
@@ -86,7 +102,7 @@ class OpenRouterAdapter(ProviderAdapter):
         params_list = str_list(params)
         inputs = str_list(arch.get("input_modalities"))
         expiration = iso_date(entry.get("expiration_date"))
-        return VendorModel(
+        return ProviderModel(
             provider=self.provider,
             id=model_id,
             name=opt_str(entry.get("name")),

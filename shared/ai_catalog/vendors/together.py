@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ai_catalog.types import ModelKind, VendorPrices
+from ai_catalog.config.provider_rules import ProviderRules
+from ai_catalog.types import ModelKind, ProviderPrices
 from ai_catalog.vendors._parse import opt_count, opt_str
 from ai_catalog.vendors.openai_compat import OpenAICompatAdapter
 from ai_catalog.vendors.units import per_million_to_per_token
@@ -23,10 +24,10 @@ TYPE_KINDS: dict[str, ModelKind] = {
 """`language` and `code` are base completion models: not chat."""
 
 
-def together_prices(pricing: Any) -> VendorPrices | None:
+def together_prices(pricing: Any) -> ProviderPrices | None:
     if not isinstance(pricing, dict):
         return None
-    prices = VendorPrices(
+    prices = ProviderPrices(
         input=per_million_to_per_token(pricing.get("input")),
         output=per_million_to_per_token(pricing.get("output")),
     )
@@ -36,6 +37,10 @@ def together_prices(pricing: Any) -> VendorPrices | None:
 class TogetherAdapter(OpenAICompatAdapter):
     provider = "together"
     default_base_url = "https://api.together.xyz/v1"
+    rules = ProviderRules(
+        catalog_prefixes=("together_ai/",),
+        catalog_sections=frozenset({"together_ai"}),
+    )
     page_key = None
 
     def kind_of(self, model_id: str, entry: dict[str, Any]) -> ModelKind:

@@ -6,7 +6,8 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from ai_catalog.types import Capabilities, ModelKind, VendorPrices
+from ai_catalog.config.provider_rules import ProviderRules
+from ai_catalog.types import Capabilities, ModelKind, ProviderPrices
 from ai_catalog.vendors._parse import envelope_list, str_list
 from ai_catalog.vendors.kind_rules import kind_by_id, kind_rules
 from ai_catalog.vendors.openai_compat import OpenAICompatAdapter
@@ -31,8 +32,8 @@ def xai_per_token(cents_per_100m: Any) -> Decimal | None:
     return price / _XAI_CENTS_PER_100M if price is not None and price >= 0 else None
 
 
-def xai_prices(entry: dict[str, Any]) -> VendorPrices | None:
-    prices = VendorPrices(
+def xai_prices(entry: dict[str, Any]) -> ProviderPrices | None:
+    prices = ProviderPrices(
         input=xai_per_token(entry.get("prompt_text_token_price")),
         output=xai_per_token(entry.get("completion_text_token_price")),
         cache_read=xai_per_token(entry.get("cached_prompt_text_token_price")),
@@ -43,6 +44,11 @@ def xai_prices(entry: dict[str, Any]) -> VendorPrices | None:
 class XAIAdapter(OpenAICompatAdapter):
     provider = "xai"
     default_base_url = "https://api.x.ai/v1"
+    rules = ProviderRules(
+        catalog_prefixes=("xai/",),
+        catalog_sections=frozenset({"xai"}),
+        genai_prices_id="x-ai",
+    )
     kind_rules = KIND_RULES
     page_key = "models"
 

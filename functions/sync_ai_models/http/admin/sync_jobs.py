@@ -13,7 +13,8 @@ from uuid import UUID
 import httpx
 
 from ai_catalog.store.base import CatalogStore
-from sync_ai_models.runner import ProviderResult, SyncRequest, choose_providers, run_sync
+from ai_catalog.types import ProviderResult
+from sync_ai_models.runner import SyncRequest, choose_providers, run_sync
 
 log = logging.getLogger("sync_ai_models.http.admin")
 

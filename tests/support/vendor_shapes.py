@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from .vendor_server import Handler, Reply, Request, json_reply
+from tests.support.vendor_server import Handler, Reply, Request, json_reply
 
 PAYLOAD_MARK = "RAW-PAYLOAD-MARK-5c2e"
 """Sits in every entry and fault body; it must never reach a result, an error or a log."""

@@ -22,9 +22,8 @@ from ai_catalog.store.postgres import PostgresStore
 from ai_catalog.vendors import PROVIDERS, RetryPolicy
 from sync_ai_models.runner import RunOutcome, SyncRequest, run_sync
 from tests.support.databases import PG_HOST, PG_PORT, PG_USER, SQL_DIR, conninfo
-
-from .vendor_server import VendorServer
-from .vendor_shapes import SHAPES, model_ids, vendor_env
+from tests.support.vendor_server import VendorServer
+from tests.support.vendor_shapes import SHAPES, model_ids, vendor_env
 
 DEADLINE = 10.0
 """Seconds a vendor may take in the tests (SYNC_VENDOR_DEADLINE_SECONDS): generous, so a healthy

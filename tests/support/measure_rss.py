@@ -3,7 +3,7 @@
 The list is served by `python -m http.server` in another process (so its memory is not counted);
 this process fetches, parses and builds every entry's config, as a sync does before its apply.
 
-    python -m tests.reliability.measure_rss [MEGABYTES]
+    python -m tests.support.measure_rss [MEGABYTES]
 """
 
 from __future__ import annotations
