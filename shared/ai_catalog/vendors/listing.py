@@ -123,6 +123,7 @@ def _build_page(
             entries.append(_checked_entry(model, env, fingerprint, catalogs))
         except Exception as exc:  # one bad entry never fails its vendor
             parsed.skip_reasons[skip_reason(exc)] += 1
+    parsed.models.clear()  # built: the parsed models are not held until the whole list is in
     return parsed, entries
 
 
