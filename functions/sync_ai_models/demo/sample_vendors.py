@@ -1,4 +1,4 @@
-"""Sample list-models answers for five vendors, shaped on real responses (API_NOTES.md), in two
+"""Sample list-models answers for five vendors, shaped on the vendors' real responses, in two
 versions: `v1` as first seen, `v2` after upstream changes (a new model, a dropped model, a
 price change). Rows are data, not code: add a vendor by adding its lists."""
 
