@@ -1,7 +1,9 @@
 -- The run lifecycle in one place, each function in its final form: start a run, queue one, claim
 -- it (by id, or the oldest queued), finish it, retry it, and recover runs whose process died.
--- Earlier files (0008, 0014, 0016) created these; they stay as released, and this file replaces
--- their functions with the same behaviour (the run totals now also count `stale`).
+-- Earlier files (0008, 0014) created most of these; they stay as released, and this file replaces
+-- their functions (the run totals now also count `stale`, a provider's `lock_timeout` counts as
+-- failed) and adds sync_fail_stale_runs: a run 'running' longer than its maximum age whose owner
+-- holds no lock is failed by whoever next starts, claims or reads runs, with no worker needed.
 --
 -- A worker holds a session advisory lock on sync_run_lock_key(run) from the claim until the run
 -- is finished (it takes it in the claim's transaction). The lock goes when its connection goes,

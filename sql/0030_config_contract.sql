@@ -4,7 +4,9 @@
 -- default_temperature and default_top_p. Replaces the checks of 0005; the same number rules as
 -- the pydantic model, decided on the exact decimal: a cost has at most 15 significant digits and
 -- is 0 or within 1e-300..1e300; a count is a whole number from 1 to 2^53 - 1; a chars-per-token
--- ratio is within 1e-300..1e300. Also validates the merge baseline (sync_baseline).
+-- ratio is within 1e-300..1e300; a price tier holds start_tokens and rates (input, output and the
+-- two cache rates: a long-context tier bills cached tokens at its own rate). Also validates the
+-- merge baseline (sync_baseline).
 
 -- Plain SQL without `set search_path`, so that Postgres inlines them into the triggers' WHEN.
 create or replace function public.ai_json_rate_ok(v jsonb)
@@ -172,14 +174,14 @@ begin
         return format('config.price_tiers[%s].start_tokens must be a positive whole number, got %s',
                       i, coalesce(tier -> 'start_tokens', 'null'::jsonb));
       end if;
-      foreach f in array array['input_token_cost_rate', 'output_token_cost_rate'] loop
+      foreach f in array rate_fields loop
         if tier ? f and tier -> f <> 'null'::jsonb and not public.ai_json_rate_ok(tier -> f) then
           return format('config.price_tiers[%s].%s must be a non-negative number or null, got %s',
                         i, f, tier -> f);
         end if;
       end loop;
       select k into f from jsonb_object_keys(tier) as k
-       where k not in ('start_tokens', 'input_token_cost_rate', 'output_token_cost_rate') limit 1;
+       where k <> 'start_tokens' and k <> all (rate_fields) limit 1;
       if f is not null then
         return format('config.price_tiers[%s] has an unknown key %s', i, f);
       end if;

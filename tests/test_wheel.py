@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import site
 import subprocess
 import sys
@@ -60,9 +61,20 @@ class Installed:
 @pytest.fixture(scope="session")
 def installed(tmp_path_factory: pytest.TempPathFactory) -> Installed:
     base = tmp_path_factory.mktemp("wheel")
+    # built from a clean copy of the sources: setuptools' build/ in a checkout can hold files
+    # the sources no longer have, which would then ride along in the wheel
+    source = base / "source"
+    shutil.copytree(
+        REPO_ROOT,
+        source,
+        symlinks=True,
+        ignore=shutil.ignore_patterns(
+            ".git", ".venv", "build", "dist", "*.egg-info", "__pycache__", "test-artifacts"
+        ),
+    )
     pip = [sys.executable, "-m", "pip", "--disable-pip-version-check", "-q"]
     subprocess.run(
-        [*pip, "wheel", "--no-deps", str(REPO_ROOT), "-w", str(base / "dist")],
+        [*pip, "wheel", "--no-deps", str(source), "-w", str(base / "dist")],
         check=True,
         capture_output=True,
         timeout=300,
