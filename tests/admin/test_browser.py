@@ -21,7 +21,6 @@ from sync_ai_models.http.app import create_app
 from sync_ai_models.http.local_server import serve_in_thread
 from tests.support.http_app import make_settings
 from tests.support.http_doubles import SERVICE_KEY, bearer
-from tests.support.live_server import live_server
 
 CHROMIUM = "/usr/bin/chromium"
 if not Path(CHROMIUM).exists():
@@ -72,7 +71,7 @@ def test_an_admin_session(browser: Any, db_url: str, db: Any, shots: Path) -> No
     with serve_in_thread(vendor_app(vendors)) as vendor_url:
         env = demo_env(vendor_url)
         app = create_app(settings=make_settings(db_url), env=env)
-        with live_server(app) as base:
+        with serve_in_thread(app, lifespan="on", start_timeout=30) as base:
             _first_sync(base)
             context = browser.new_context(viewport={"width": 1280, "height": 900})
             context.set_default_timeout(TIMEOUT_MS)

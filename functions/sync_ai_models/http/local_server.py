@@ -7,6 +7,7 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Literal
 
 import uvicorn
 from starlette.types import ASGIApp
@@ -20,12 +21,18 @@ def free_port() -> int:
 
 
 @contextmanager
-def serve_in_thread(app: ASGIApp, *, start_timeout: float = 10.0) -> Iterator[str]:
-    """Runs app until the block ends; yields its base URL (http://127.0.0.1:PORT)."""
-    port = free_port()
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, name=f"local-server-{port}", daemon=True)
+def serve_in_thread(
+    app: ASGIApp, *, lifespan: Literal["on", "off"] = "off", start_timeout: float = 10.0
+) -> Iterator[str]:
+    """Runs app until the block ends; yields its base URL (http://127.0.0.1:PORT). The socket is
+    bound here and handed to uvicorn, so no other process can take the port in between."""
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan=lifespan))
+    thread = threading.Thread(
+        target=server.run, kwargs={"sockets": [sock]}, name=f"local-server-{port}", daemon=True
+    )
     thread.start()
     deadline = time.monotonic() + start_timeout
     while not server.started:
@@ -36,4 +43,5 @@ def serve_in_thread(app: ASGIApp, *, start_timeout: float = 10.0) -> Iterator[st
         yield f"http://127.0.0.1:{port}"
     finally:
         server.should_exit = True
-        thread.join(5)
+        thread.join(10)
+        sock.close()
