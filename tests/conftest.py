@@ -12,7 +12,9 @@ from pytest_postgresql import factories
 
 from ai_catalog.store.migrations import migrate
 from ai_catalog.store.postgres import PostgresStore
+from ai_catalog.store.supabase import SupabaseStore
 from tests.support.databases import PG_HOST, PG_PORT, PG_USER, SQL_DIR, conninfo
+from tests.support.postgrest_standin import JWT_SECRET, role_key, serve
 
 # Whatever a test's environment leaves out, a sync in it never fetches models.dev from the
 # network (processes and code that read os.environ).
@@ -68,3 +70,17 @@ async def store(db_url: str) -> AsyncIterator[PostgresStore]:
         yield opened
     finally:
         await opened.close()
+
+
+@pytest.fixture
+def postgrest_url(db_url: str) -> Iterator[str]:
+    """The PostgREST stand-in over the test database (tests/support/postgrest_standin.py)."""
+    with serve(db_url, JWT_SECRET) as url:
+        yield url
+
+
+@pytest.fixture
+async def supabase_store(postgrest_url: str) -> AsyncIterator[SupabaseStore]:
+    opened = await SupabaseStore(postgrest_url, role_key(JWT_SECRET, "service_role")).open()
+    yield opened
+    await opened.close()

@@ -3,7 +3,6 @@ tests/support/postgrest_standin.py), running on the real test database under the
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
 from decimal import Decimal
 
 import psycopg
@@ -12,22 +11,7 @@ import pytest
 from ai_catalog.errors import AlreadyRunning, StoreError
 from ai_catalog.store.supabase import SupabaseStore
 from tests.support.catalog import changes, entry, row
-from tests.support.postgrest_standin import role_key, serve
-
-SECRET = "test-jwt-secret-with-at-least-32-characters"
-
-
-@pytest.fixture
-def postgrest_url(db_url: str) -> Iterator[str]:
-    with serve(db_url, SECRET) as url:
-        yield url
-
-
-@pytest.fixture
-async def supabase_store(postgrest_url: str) -> AsyncIterator[SupabaseStore]:
-    store = await SupabaseStore(postgrest_url, role_key(SECRET, "service_role")).open()
-    yield store
-    await store.close()
+from tests.support.postgrest_standin import JWT_SECRET, role_key
 
 
 async def test_apply_and_run_through_rpc(
@@ -76,7 +60,7 @@ async def test_lock_conflict_is_already_running(supabase_store: SupabaseStore, d
 
 @pytest.mark.parametrize("role", ["anon", "authenticated"])
 async def test_other_roles_cannot_sync(postgrest_url: str, role: str) -> None:
-    store = await SupabaseStore(postgrest_url, role_key(SECRET, role, sub="user-1")).open()
+    store = await SupabaseStore(postgrest_url, role_key(JWT_SECRET, role, sub="user-1")).open()
     with pytest.raises(StoreError, match="permission denied"):
         await store.apply_provider_models("openai", [entry("gpt-4o")])
 
@@ -87,7 +71,7 @@ async def test_an_edit_through_the_api_is_attributed_to_the_caller(
     await supabase_store.apply_provider_models("openai", [entry("gpt-4o")])
     db.execute("update ai_providers set config = config || '{\"context_window_tokens\": 9}'")
     admin = await SupabaseStore(
-        postgrest_url, role_key(SECRET, "service_role", sub="admin-7")
+        postgrest_url, role_key(JWT_SECRET, "service_role", sub="admin-7")
     ).open()
     await admin.reset_override("openai", "gpt-4o")
     log = [(c["kind"], c["changed_by_role"], c["changed_by_user"]) for c in changes(db, "gpt-4o")]

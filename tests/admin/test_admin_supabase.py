@@ -3,33 +3,15 @@ service_role): its SQL functions answer through RPC, with that role's grants and
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 import httpx
-import pytest
 
 from ai_catalog.store.postgres import PostgresStore
 from ai_catalog.store.supabase import SupabaseStore
 from sync_ai_models.http.app import create_app
 from tests.support.admin import csrf_of, seed_catalog, sign_in
 from tests.support.http_app import make_settings
-from tests.support.postgrest_standin import role_key, serve
-
-SECRET = "test-jwt-secret-with-at-least-32-characters"
-
-
-@pytest.fixture
-def postgrest_url(db_url: str) -> Iterator[str]:
-    with serve(db_url, SECRET) as url:
-        yield url
-
-
-@pytest.fixture
-async def supabase_store(postgrest_url: str) -> AsyncIterator[SupabaseStore]:
-    opened = await SupabaseStore(postgrest_url, role_key(SECRET, "service_role")).open()
-    yield opened
-    await opened.close()
 
 
 async def test_the_page_over_supabase(

@@ -18,10 +18,9 @@ from ai_catalog.errors import AlreadyRunning, DatabaseUnavailable, LockTimeout
 from ai_catalog.store.supabase import SupabaseStore
 from sync_ai_models.http.local_server import serve_in_thread
 from tests.support.catalog import entry
-from tests.support.postgrest_standin import role_key, serve
+from tests.support.postgrest_standin import JWT_SECRET, role_key, serve
 
-SECRET = "test-jwt-secret-with-at-least-32-characters"
-KEY = role_key(SECRET, "service_role")
+KEY = role_key(JWT_SECRET, "service_role")
 
 CANNED: dict[str, tuple[int, Any, str]] = {
     # PostgREST itself, when it cannot reach the database
@@ -75,11 +74,11 @@ async def test_an_unreachable_supabase_is_database_unavailable() -> None:
 async def test_a_row_lock_past_the_lock_timeout_is_a_lock_timeout(
     db: psycopg.Connection, db_url: str
 ) -> None:
-    with serve(db_url, SECRET) as url:
+    with serve(db_url, JWT_SECRET) as url:
         store = await SupabaseStore(url, KEY).open()
         await store.apply_provider_models("openai", [entry(m) for m in ("a", "b", "c")])
     # PostgREST's connections run under the database's lock timeout (here: set on the URL)
-    with serve(f"{db_url}?options=-c%20lock_timeout%3D300", SECRET) as url:
+    with serve(f"{db_url}?options=-c%20lock_timeout%3D300", JWT_SECRET) as url:
         store = await SupabaseStore(url, KEY).open()
         with psycopg.connect(db_url) as admin:
             admin.execute(

@@ -27,6 +27,8 @@ from starlette.routing import Route
 from sync_ai_models.http.local_server import serve_in_thread
 
 # PostgREST's mapping of SQLSTATE classes to HTTP status, the part we exercise
+JWT_SECRET = "test-jwt-secret-with-at-least-32-characters"
+"""The secret the stand-in verifies JWTs with (tests sign their keys with it)."""
 HTTP_STATUS = {"42501": 403, "42883": 404, "P0002": 404, "55P03": 409, "23514": 400, "22023": 400}
 
 
